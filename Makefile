@@ -1,0 +1,73 @@
+# The verbs a person types. `make synth` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+# Virtualenv inside the repo (./.venv): cdktf.json runs .venv/bin/python main.py.
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+# Node.js 22 from package.json first on PATH: jsii (under the Python bindings) and cdktf-cli run
+# on it; the machine's Node 20 is past jsii's support and prints a banner on every run.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+
+VENV_PY := .venv/bin/python
+CHECKOV := .tools/checkov/bin/checkov
+
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean
+
+help:
+	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
+	@echo "make test       set up and run ruff, pytest (snapshots, constructs, policies) and Checkov"
+	@echo "make checkov    Checkov over a fresh synth of every stack"
+	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
+	@echo "make bench      time a full synth against a bare import of the provider bindings"
+
+# --- set-up ------------------------------------------------------------------------------------
+.venv/.synced: Pipfile.lock
+	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	$(PYTHON) -m pipenv sync --dev
+	@touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# Checkov has its own pinned environment: in the Pipfile its resolver ran for over 17 minutes.
+$(CHECKOV): tools/checkov-requirements.txt
+	$(PYTHON) -m venv .tools/checkov
+	.tools/checkov/bin/pip install --quiet --disable-pip-version-check --no-deps -r tools/checkov-requirements.txt
+	@touch $@
+
+deps: .venv/.synced node_modules/.installed
+
+# --- verbs -------------------------------------------------------------------------------------
+check-config: .venv/.synced
+	@$(VENV_PY) -m pace_infra.config
+
+# Config is checked first: a bad file stops here with exit 2 and one line, cdktf.out untouched.
+synth: deps
+	@$(VENV_PY) -m pace_infra.config
+	npx cdktf synth
+
+lint: .venv/.synced
+	$(VENV_PY) -m ruff check .
+	$(VENV_PY) -m ruff format --check .
+
+pytest: deps $(CHECKOV)
+	$(VENV_PY) -m pytest
+
+test: lint pytest
+
+checkov: deps $(CHECKOV)
+	@rm -rf .checkov-synth && CDKTF_OUTDIR=.checkov-synth $(VENV_PY) main.py
+	$(CHECKOV) --config-file .checkov.yaml -d .checkov-synth/stacks; status=$$?; rm -rf .checkov-synth; exit $$status
+
+snapshots: deps
+	$(VENV_PY) -m pytest tests/stacks --snapshot-update
+
+bench: deps
+	$(VENV_PY) tools/bench.py
+
+clean:
+	rm -rf cdktf.out .checkov-synth .pytest_cache .ruff_cache

@@ -1,0 +1,23 @@
+"""build_app(): every environment's stacks in one App, so the provider bindings load once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from cdktf import App
+
+from pace_infra.config import Environment
+from pace_infra.stacks.bootstrap import BootstrapStack
+from pace_infra.stacks.network import NetworkStack
+
+# Deploy units in dependency order; each environment gets one stack per unit: `<env>-<unit>`.
+UNITS: tuple[str, ...] = ("bootstrap", "network")
+
+
+def build_app(environments: Iterable[Environment], outdir: str | None = None) -> App:
+    """One App holding `<env>-<unit>` for every environment and unit."""
+    app = App(outdir=outdir) if outdir else App()
+    for env in environments:
+        BootstrapStack(app, env)
+        NetworkStack(app, env)
+    return app

@@ -1,0 +1,129 @@
+"""House rules, checked at synth time as cdktf Aspects.
+
+A violation is an error annotation on the offending resource: `cdktf synth` and `python main.py`
+fail and name it, before anything reaches a plan. Aspects are added per stack (`PaceStack`):
+aspects added to the App never run in cdktf 0.21.
+
+Checkov covers most single-resource settings; these rules cover what it does not read: our label
+scheme, deletion protection by tier, and allow-rules open to the internet whatever the port.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import jsii
+from cdktf import Annotations, IAspect, TerraformResource
+from constructs import IConstruct
+
+SYSTEMS: frozenset[str] = frozenset({"web", "ai", "data", "platform"})
+OPEN_RANGES: frozenset[str] = frozenset({"0.0.0.0/0", "::/0"})
+
+# Where each labelable resource type keeps its labels (a path of attribute names). A type that
+# supports labels is added here when a construct first creates it.
+LABEL_PATHS: Mapping[str, tuple[str, ...]] = {
+    "google_storage_bucket": ("labels",),
+    "google_compute_global_address": ("labels",),
+    "google_container_cluster": ("resource_labels",),
+    "google_sql_database_instance": ("settings", "user_labels"),
+}
+
+# Stateful resources whose loss is an outage, and the attributes that must be true to protect them.
+DELETION_PROTECTION_PATHS: Mapping[str, tuple[tuple[str, ...], ...]] = {
+    "google_container_cluster": (("deletion_protection",),),
+    "google_sql_database_instance": (
+        ("deletion_protection",),
+        ("settings", "deletion_protection_enabled"),
+    ),
+}
+
+
+def resource_config(resource: TerraformResource) -> dict[str, Any]:
+    """The synthesized attributes of one resource, as Terraform JSON would hold them."""
+    body = resource.to_terraform()["resource"][resource.terraform_resource_type]
+    return dict(next(iter(body.values())))
+
+
+def _lookup(config: Mapping[str, Any], path: Iterable[str]) -> Any:
+    value: Any = config
+    for key in path:
+        if isinstance(value, list):  # a nested block may synthesize as a one-element list
+            value = value[0] if value else None
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(key)
+    return value
+
+
+@jsii.implements(IAspect)
+class RequireSystemLabel:
+    """Every labelable resource carries `system=<web|ai|data|platform>`.
+
+    `app`, `env` and `managed-by` come from the provider's `default_labels`; `system` is what a
+    support engineer filters billing and logs by, so each construct must set it.
+    """
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, TerraformResource):
+            return
+        path = LABEL_PATHS.get(node.terraform_resource_type)
+        if path is None:
+            return
+        labels = _lookup(resource_config(node), path) or {}
+        system = labels.get("system") if isinstance(labels, Mapping) else None
+        if system not in SYSTEMS:
+            Annotations.of(node).add_error(
+                f"house rule: {'.'.join(path)} must contain system=<{'|'.join(sorted(SYSTEMS))}>, "
+                f"got {system!r}"
+            )
+
+
+@jsii.implements(IAspect)
+class NoInternetIngress:
+    """No firewall rule allows ingress from 0.0.0.0/0 or ::/0, on any port.
+
+    Public traffic enters through Google's load balancers, whose source ranges are explicit;
+    a deny rule from everywhere (the logged deny-all) is fine.
+    """
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, TerraformResource):
+            return
+        if node.terraform_resource_type != "google_compute_firewall":
+            return
+        config = resource_config(node)
+        open_sources = OPEN_RANGES & set(config.get("source_ranges") or [])
+        if config.get("direction", "INGRESS") == "INGRESS" and config.get("allow") and open_sources:
+            Annotations.of(node).add_error(
+                f"house rule: firewall allows ingress from {', '.join(sorted(open_sources))}; "
+                "allow the load balancer or IAP ranges instead"
+            )
+
+
+@jsii.implements(IAspect)
+class RequireDeletionProtection:
+    """In staging and prod, stateful resources are protected and buckets never force-destroyed."""
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, TerraformResource):
+            return
+        kind = node.terraform_resource_type
+        config = resource_config(node)
+        if kind == "google_storage_bucket" and config.get("force_destroy") is True:
+            Annotations.of(node).add_error(
+                "house rule: force_destroy=true on a bucket in a protected environment"
+            )
+        for path in DELETION_PROTECTION_PATHS.get(kind, ()):
+            if _lookup(config, path) is not True:
+                Annotations.of(node).add_error(
+                    f"house rule: {'.'.join(path)} must be true in a protected environment"
+                )
+
+
+def house_rules(*, protected: bool) -> tuple[IAspect, ...]:
+    """The aspects every stack gets; `protected` adds the staging/prod-only rules."""
+    rules: list[IAspect] = [RequireSystemLabel(), NoInternetIngress()]
+    if protected:
+        rules.append(RequireDeletionProtection())
+    return tuple(rules)

@@ -1,0 +1,1 @@
+"""One module per deploy unit: read config, compose constructs, wire handles."""

@@ -1,0 +1,35 @@
+"""`<env>-network`: the VPC, subnet, NAT, firewall and Private Service Access."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from pace_infra.config import Environment
+from pace_infra.constructs.network import Network, NetworkProps
+from pace_infra.stacks.base import PaceStack, system_labels
+
+
+class NetworkStack(PaceStack):
+    """Exposes `network` (the `Network` construct's handles) to the stacks that build on it."""
+
+    def __init__(self, scope: Construct, env: Environment) -> None:
+        super().__init__(scope, env, "network")
+        net = env.network
+        self.network = Network(
+            self,
+            "network",
+            props=NetworkProps(
+                name_prefix=f"pace-{env.name}",
+                region=env.region,
+                subnet_cidr=net.subnet_cidr,
+                pods_cidr=net.pods_cidr,
+                services_cidr=net.services_cidr,
+                psa_cidr=net.psa_cidr,
+                labels=system_labels("platform"),
+                allow_iap_ssh=net.allow_iap_ssh,
+                flow_log_sampling=net.flow_log_sampling,
+                nat_min_ports_per_vm=net.nat.min_ports_per_vm,
+                nat_max_ports_per_vm=net.nat.max_ports_per_vm,
+                nat_log_filter=net.nat.log_filter,
+            ),
+        )
