@@ -67,7 +67,7 @@ snapshots: deps
 	$(VENV_PY) -m pytest tests/stacks --snapshot-update
 
 bench: deps
-	$(VENV_PY) tools/bench.py
+	$(VENV_PY) -m pace_infra.bench
 
 clean:
 	rm -rf cdktf.out .checkov-synth .pytest_cache .ruff_cache

@@ -71,7 +71,8 @@ def synth(outdir: Path) -> int:
     from pace_infra.app import build_app
 
     outdir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent))
+    # Absolute: the jsii kernel (a node process) resolves relative paths against its own cwd.
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.staging-", dir=outdir.parent.resolve()))
     try:
         try:
             build_app(environments, outdir=str(staging)).synth()

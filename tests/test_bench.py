@@ -1,0 +1,23 @@
+"""`make bench`: its arithmetic and its probe of the binding modules (timing is not a test)."""
+
+from __future__ import annotations
+
+from pace_infra.bench import BenchResult, binding_modules, summarize
+
+
+def test_summary_uses_medians_and_their_ratio():
+    result = summarize([10.0, 30.0, 11.0], [8.0, 9.0, 100.0])
+    assert (result.synth_median_s, result.floor_median_s) == (11.0, 9.0)
+    assert round(result.ratio, 3) == round(11 / 9, 3)
+
+
+def test_report_says_whether_the_target_is_met():
+    assert "within the 1.3 target" in BenchResult(12.0, 10.0).report()
+    assert "OVER the 1.3 target" in BenchResult(14.0, 10.0).report()
+
+
+def test_floor_imports_the_provider_bindings_the_app_uses():
+    modules = binding_modules()
+    assert "cdktf" in modules
+    assert any(m.startswith("cdktf_cdktf_provider_google.") for m in modules)
+    assert not any(m.startswith("pace_infra") for m in modules)
