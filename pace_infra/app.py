@@ -8,10 +8,12 @@ from cdktf import App
 
 from pace_infra.config import Environment
 from pace_infra.stacks.bootstrap import BootstrapStack
+from pace_infra.stacks.databases import DatabasesStack
+from pace_infra.stacks.gke import GkeStack
 from pace_infra.stacks.network import NetworkStack
 
 # Deploy units in dependency order; each environment gets one stack per unit: `<env>-<unit>`.
-UNITS: tuple[str, ...] = ("bootstrap", "network")
+UNITS: tuple[str, ...] = ("bootstrap", "network", "gke", "databases")
 
 
 def build_app(environments: Iterable[Environment], outdir: str | None = None) -> App:
@@ -19,5 +21,7 @@ def build_app(environments: Iterable[Environment], outdir: str | None = None) ->
     app = App(outdir=outdir) if outdir else App()
     for env in environments:
         BootstrapStack(app, env)
-        NetworkStack(app, env)
+        network = NetworkStack(app, env).network
+        gke = GkeStack(app, env, network)
+        DatabasesStack(app, env, network, gke.web_identity, gke.ai_identity)
     return app

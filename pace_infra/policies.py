@@ -26,6 +26,7 @@ LABEL_PATHS: Mapping[str, tuple[str, ...]] = {
     "google_storage_bucket": ("labels",),
     "google_compute_global_address": ("labels",),
     "google_container_cluster": ("resource_labels",),
+    "google_container_node_pool": ("node_config", "resource_labels"),
     "google_sql_database_instance": ("settings", "user_labels"),
 }
 

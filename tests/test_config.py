@@ -90,105 +90,97 @@ def test_environment_records_its_source_file(environments):
 
 # --- invalid input: (environment, key, value) -> the key and problem in the message -------------
 
+# (id, environment, key path to set, value, problem in the message[, key the message names when
+# it is not the path that was set])
+# fmt: off
 INVALID = [
-    ("unknown-key", "dev", "colour", "blue", "colour", "unknown key"),
-    (
-        "unknown-nested-key",
-        "dev",
-        "network.nat.colour",
-        "blue",
-        "network.nat.colour",
-        "unknown key",
-    ),
-    ("missing-key", "dev", "project_id", DELETE, "project_id", "missing required key"),
-    ("missing-nested", "dev", "network.pods_cidr", DELETE, "network.pods_cidr", "missing required"),
-    (
-        "wrong-type-int",
-        "dev",
-        "network.nat.min_ports_per_vm",
-        "64",
-        "min_ports_per_vm",
-        "expected int",
-    ),
-    ("wrong-type-bool", "dev", "network.allow_iap_ssh", "yes", "allow_iap_ssh", "expected bool"),
-    (
-        "bool-is-not-int",
-        "dev",
-        "network.nat.max_ports_per_vm",
-        True,
-        "max_ports_per_vm",
-        "expected int",
-    ),
-    ("section-not-mapping", "dev", "network", "10.0.0.0/8", "network", "expected a mapping"),
-    (
-        "cidr-syntax",
-        "dev",
-        "network.pods_cidr",
-        "10.0.0.0/33",
-        "pods_cidr",
-        "not a valid IPv4 CIDR",
-    ),
-    ("cidr-host-bits", "dev", "network.subnet_cidr", "10.10.0.1/20", "subnet_cidr", "not a valid"),
-    ("cidr-public", "dev", "network.psa_cidr", "8.8.0.0/20", "psa_cidr", "private address space"),
-    ("overlap", "dev", "network.services_cidr", "10.10.8.0/21", "services_cidr", "overlaps"),
-    (
-        "overlap-cp",
-        "dev",
-        "network.control_plane_cidr",
-        "10.10.0.0/28",
-        "control_plane",
-        "overlaps",
-    ),
-    (
-        "psa-too-small",
-        "dev",
-        "network.psa_cidr",
-        "10.10.32.0/25",
-        "psa_cidr",
-        "between /16 and /24",
-    ),
-    ("psa-too-large", "dev", "network.psa_cidr", "10.64.0.0/12", "psa_cidr", "between /16 and /24"),
-    ("cp-not-28", "dev", "network.control_plane_cidr", "172.16.0.0/27", "control_plane", "/28"),
-    ("pods-too-small", "dev", "network.pods_cidr", "10.12.0.0/22", "pods_cidr", "too small"),
-    ("project-id", "dev", "project_id", "PACE_dev", "project_id", "not a valid GCP project id"),
-    ("project-id-short", "dev", "project_id", "pace", "project_id", "not a valid GCP project id"),
-    ("region", "dev", "region", "europe-west99", "region", "not a Google Cloud region"),
-    ("bucket", "dev", "state_bucket", "Pace_State", "state_bucket", "not a valid GCS bucket"),
-    ("tier", "dev", "tier", "qa", "tier", "is not one of dev, staging, prod"),
-    ("env-name", "dev", "name", "Dev-1", "name", "lowercase"),
-    ("nat-power-of-two", "dev", "network.nat.min_ports_per_vm", 100, "min_ports_per_vm", "power"),
-    ("nat-min-gt-max", "dev", "network.nat.min_ports_per_vm", 4096, "min_ports_per_vm", "greater"),
-    ("flow-sampling", "dev", "network.flow_log_sampling", 0, "flow_log_sampling", "(0, 1]"),
-    ("prod-unprotected", "prod", "deletion_protection", False, "deletion_protection", "prod"),
-    (
-        "staging-unprotected",
-        "staging",
-        "deletion_protection",
-        False,
-        "deletion_protection",
-        "staging",
-    ),
+    ("unknown-key", "dev", "colour", "blue", "unknown key"),
+    ("unknown-nested-key", "dev", "network.nat.colour", "blue", "unknown key"),
+    ("missing-key", "dev", "project_id", DELETE, "missing required key"),
+    ("missing-nested", "dev", "network.pods_cidr", DELETE, "missing required key"),
+    ("wrong-type-int", "dev", "network.nat.min_ports_per_vm", "64", "expected int"),
+    ("wrong-type-bool", "dev", "network.allow_iap_ssh", "yes", "expected bool"),
+    ("bool-is-not-int", "dev", "network.nat.max_ports_per_vm", True, "expected int"),
+    ("section-not-mapping", "dev", "network", "10.0.0.0/8", "expected a mapping"),
+    ("cidr-syntax", "dev", "network.pods_cidr", "10.0.0.0/33", "not a valid IPv4 CIDR"),
+    ("cidr-host-bits", "dev", "network.subnet_cidr", "10.10.0.1/20", "not a valid IPv4 CIDR"),
+    ("cidr-public", "dev", "network.psa_cidr", "8.8.0.0/20", "private address space"),
+    ("overlap", "dev", "network.services_cidr", "10.10.8.0/21", "overlaps"),
+    ("overlap-cp", "dev", "network.control_plane_cidr", "10.10.0.0/28", "overlaps"),
+    ("psa-too-small", "dev", "network.psa_cidr", "10.10.32.0/25", "between /16 and /24"),
+    ("psa-too-large", "dev", "network.psa_cidr", "10.64.0.0/12", "between /16 and /24"),
+    ("cp-not-28", "dev", "network.control_plane_cidr", "172.16.0.0/27", "must be a /28"),
+    ("pods-too-small", "dev", "network.pods_cidr", "10.12.0.0/22", "too small"),
+    ("project-id", "dev", "project_id", "PACE_dev", "not a valid GCP project id"),
+    ("project-id-short", "dev", "project_id", "pace", "not a valid GCP project id"),
+    ("region", "dev", "region", "europe-west99", "not a Google Cloud region"),
+    ("bucket", "dev", "state_bucket", "Pace_State", "not a valid GCS bucket"),
+    ("tier", "dev", "tier", "qa", "is not one of dev, staging, prod"),
+    ("env-name", "dev", "name", "Dev-1", "lowercase"),
+    ("nat-power-of-two", "dev", "network.nat.min_ports_per_vm", 100, "power of two"),
+    ("nat-min-gt-max", "dev", "network.nat.min_ports_per_vm", 4096, "greater than"),
+    ("flow-sampling", "dev", "network.flow_log_sampling", 0, "(0, 1]"),
+    ("prod-unprotected", "prod", "deletion_protection", False, "true in a prod"),
+    ("staging-unprotected", "staging", "deletion_protection", False, "true in a staging"),
+    # gke
+    ("pool-min-gt-max", "dev", "gke.web.min_nodes", 5, "greater than max_nodes"),
+    ("pool-no-max", "dev", "gke.ai.max_nodes", 0, "max_nodes >= 1", "gke.ai.min_nodes"),
+    ("pool-machine", "dev", "gke.ai.machine_type", "n2 standard", "not a machine type"),
+    ("pool-disk", "dev", "gke.web.disk_size_gb", 10, "at least 20"),
+    ("release-channel", "dev", "gke.release_channel", "FAST", "is not one of"),
+    ("zone-elsewhere", "dev", "gke.zone", "us-east1-b", "not a zone of europe-west2"),
+    ("prod-zonal-gke", "prod", "gke.zone", "europe-west2-a", "must be regional"),
+    ("public-master-network", "dev", "gke.master_authorized_networks",
+     [{"name": "anywhere", "cidr": "0.0.0.0/0"}], "is not private",
+     "gke.master_authorized_networks[0].cidr"),
+    ("no-master-network", "dev", "gke.master_authorized_networks", [], "at least one"),
+    ("networks-not-list", "dev", "gke.master_authorized_networks", "x", "expected a list"),
+    ("maintenance-time", "dev", "gke.maintenance_start_time", "Sat 2am", "RFC 3339"),
+    ("maintenance-rrule", "dev", "gke.maintenance_recurrence", "weekly", "RRULE"),
+    ("rbac-group", "dev", "gke.rbac_security_group", "admins@pace.example", "gke-security-groups"),
+    # databases
+    ("postgres-version", "dev", "databases.postgres_version", "POSTGRES_9_6", "is not one of"),
+    ("prod-zonal-db", "prod", "databases.availability", "ZONAL", "REGIONAL in a prod"),
+    ("staging-zonal-db", "staging", "databases.availability", "ZONAL", "REGIONAL in a staging"),
+    ("prod-backups", "prod", "databases.retained_backups", 7, "at least 14"),
+    ("backups-range", "dev", "databases.retained_backups", 0, "from 1 to 365"),
+    ("backup-time", "dev", "databases.backup_start_time", "25:00", "HH:MM"),
+    ("sql-tier", "dev", "databases.pace_db.tier", "db-n1-standard-1", "db-custom"),
+    ("sql-disk-limit", "dev", "databases.pace_ai_db.disk_autoresize_limit_gb", 10, "below"),
+    ("sql-day", "dev", "databases.maintenance_day", 8, "1 (Monday)"),
+    ("dr-same-region", "prod", "databases.dr_replica_region", "europe-west2", "must differ"),
+    ("dr-region", "prod", "databases.dr_replica_region", "mars-north1", "not a Google Cloud"),
 ]
+# fmt: on
 
 
-@pytest.mark.parametrize(
-    ("env", "dotted", "value", "key", "problem"),
-    [case[1:] for case in INVALID],
-    ids=[case[0] for case in INVALID],
-)
-def test_invalid_input_names_file_key_and_problem(tmp_path, env, dotted, value, key, problem):
+@pytest.mark.parametrize("case", INVALID, ids=[case[0] for case in INVALID])
+def test_invalid_input_names_file_key_and_problem(tmp_path, case):
+    _, env, dotted, value, problem, *named_key = case
     error = _error_for(tmp_path, env, dotted, value)
-    message = str(error)
-    assert message.startswith(f"{tmp_path / 'environments' / env}.yaml: ")
-    assert key in error.key
+    assert str(error).startswith(f"{tmp_path / 'environments' / env}.yaml: ")
+    assert error.key == (named_key[0] if named_key else dotted)
     assert problem in error.problem
-    assert "\n" not in message
+    assert "\n" not in str(error)
 
 
 def test_dev_may_turn_deletion_protection_off(tmp_path):
     data = _set(_raw("dev"), "deletion_protection", False)
     (env,) = load_environments(_write(tmp_path / "e", {"dev.yaml": data}))
     assert env.deletion_protection is False
+
+
+def test_optional_setting_may_be_null(tmp_path):
+    data = _set(_raw("prod"), "databases.dr_replica_region", None)
+    (env,) = load_environments(_write(tmp_path / "e", {"prod.yaml": data}))
+    assert env.databases.dr_replica_region is None
+
+
+def test_lists_load_as_tuples_of_typed_entries(environments):
+    for env in environments:
+        (network,) = env.gke.master_authorized_networks
+        assert isinstance(env.gke.master_authorized_networks, tuple)
+        assert isinstance(network.cidr, IPv4Network)
 
 
 def test_duplicate_environment_names(tmp_path):

@@ -1,0 +1,141 @@
+"""The shape of an environment file: frozen dataclasses whose defaults are the secure choice.
+
+Field comments say why a value is what it is; `validate.py` holds the rules across fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import Literal
+
+Tier = Literal["dev", "staging", "prod"]
+NatLogFilter = Literal["ERRORS_ONLY", "TRANSLATIONS_ONLY", "ALL"]
+ReleaseChannel = Literal["RAPID", "REGULAR", "STABLE"]
+# Major versions Cloud SQL offers that we accept; CKV_GCP_79 expects the newest.
+PostgresVersion = Literal["POSTGRES_16", "POSTGRES_17", "POSTGRES_18"]
+Availability = Literal["REGIONAL", "ZONAL"]
+
+# Tiers whose stateful resources must keep deletion protection and high availability.
+PROTECTED_TIERS: frozenset[str] = frozenset({"staging", "prod"})
+
+
+@dataclass(frozen=True)
+class NatConfig:
+    """Cloud NAT: the only egress path for private nodes (they have no external IPs)."""
+
+    # Dynamic port allocation: ports per VM grow from min to max under load. GCP requires both to
+    # be powers of two; 64 is GCP's default minimum, 4096 leaves room for chatty AI backends.
+    min_ports_per_vm: int = 64
+    max_ports_per_vm: int = 4096
+    # ERRORS_ONLY: dropped connections (port exhaustion) are logged without logging every flow.
+    log_filter: NatLogFilter = "ERRORS_ONLY"
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """The CIDR plan. Secondary ranges cannot be resized in place: size them generously."""
+
+    subnet_cidr: IPv4Network  # primary range of the GKE subnet: node IPs
+    pods_cidr: IPv4Network  # secondary range "pods" (a /24 per node at 110 pods per node)
+    services_cidr: IPv4Network  # secondary range "services" (ClusterIPs)
+    psa_cidr: IPv4Network  # Private Service Access range reserved for Cloud SQL private IPs
+    control_plane_cidr: IPv4Network  # GKE control plane peering range, exactly a /28
+    # IAP TCP forwarding (SSH to nodes through `gcloud compute ssh --tunnel-through-iap`).
+    # Off by default: node SSH is a break-glass path, opened per environment on purpose.
+    allow_iap_ssh: bool = False
+    # Share of flows sampled into VPC flow logs (0 < x <= 1): 0.5 keeps forensics useful at half
+    # the log volume.
+    flow_log_sampling: float = 0.5
+    nat: NatConfig = field(default_factory=NatConfig)
+
+
+@dataclass(frozen=True)
+class AuthorizedNetwork:
+    """A private range allowed to reach the control plane's (private) IP endpoint."""
+
+    name: str
+    cidr: IPv4Network
+
+
+@dataclass(frozen=True)
+class NodePoolConfig:
+    """One GKE node pool. Node counts are totals across the cluster's zones."""
+
+    machine_type: str
+    min_nodes: int
+    max_nodes: int
+    disk_size_gb: int = 100
+
+
+@dataclass(frozen=True)
+class GkeConfig:
+    """The private GKE cluster."""
+
+    # Private ranges allowed to the control plane's private IP endpoint (the nodes' subnet, say).
+    # People and CI reach it through the IAM-gated DNS endpoint instead; never 0.0.0.0/0.
+    master_authorized_networks: tuple[AuthorizedNetwork, ...]
+    web: NodePoolConfig  # pace-web: the CRM (Payload + Next.js)
+    ai: NodePoolConfig  # pace-ai: AI backend and MCP servers, tainted for pace-ai only
+    release_channel: ReleaseChannel = "REGULAR"
+    # A zone makes the cluster zonal (one control plane replica, cheaper: dev only).
+    # Unset: regional, with control plane and nodes across the region's zones.
+    zone: str | None = None
+    # When GKE may upgrade and repair: a recurring window (RFC 5545 RRULE), UTC.
+    maintenance_start_time: str = "2025-01-04T02:00:00Z"
+    maintenance_end_time: str = "2025-01-04T08:00:00Z"
+    maintenance_recurrence: str = "FREQ=WEEKLY;BYDAY=SA,SU"
+    # Google Groups for RBAC: `gke-security-groups@<your domain>` (Workspace / Cloud Identity),
+    # whose member groups can be named in RoleBindings. Unset: RBAC subjects are users and SAs.
+    rbac_security_group: str | None = None
+
+
+@dataclass(frozen=True)
+class DatabaseInstanceConfig:
+    """Size of one Cloud SQL instance."""
+
+    tier: str  # db-custom-<vCPUs>-<MiB> (Enterprise) or db-perf-optimized-N-<vCPUs>
+    disk_size_gb: int
+    # Autoresize grows the disk on its own; the limit caps a runaway (a log or a bad migration).
+    disk_autoresize_limit_gb: int
+
+
+@dataclass(frozen=True)
+class DatabasesConfig:
+    """Cloud SQL for PostgreSQL: Pace DB and PACE AI DB."""
+
+    pace_db: DatabaseInstanceConfig
+    pace_ai_db: DatabaseInstanceConfig
+    postgres_version: PostgresVersion = "POSTGRES_18"
+    # REGIONAL: a standby in a second zone with automatic failover. Only dev may choose ZONAL.
+    availability: Availability = "REGIONAL"
+    backup_start_time: str = "02:00"  # HH:MM, UTC
+    retained_backups: int = 14  # daily backups kept; prod requires at least 14
+    maintenance_day: int = 7  # 1 = Monday ... 7 = Sunday
+    maintenance_hour: int = 3  # UTC
+    # A cross-region read replica of Pace DB for disaster recovery (promote it if the region is
+    # lost). Unset: none.
+    dr_replica_region: str | None = None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One environment (`environments/<name>.yaml`): everything its stacks need to know."""
+
+    name: str  # short: it is part of every resource name (pace-<name>-...)
+    tier: Tier  # dev | staging | prod: decides which weaker settings are allowed at all
+    project_id: str
+    region: str
+    state_bucket: str  # GCS bucket for every stack's state but bootstrap's (which creates it)
+    network: NetworkConfig
+    gke: GkeConfig
+    databases: DatabasesConfig
+    # Deletion protection on stateful resources. Only a dev tier may turn it off (for teardown).
+    deletion_protection: bool = True
+    # The file this came from, for messages; not a YAML key.
+    source: str = field(default="", compare=False, metadata={"yaml": False})
+
+    @property
+    def protected(self) -> bool:
+        """True for tiers whose stateful resources must never be deletable by Terraform."""
+        return self.tier in PROTECTED_TIERS

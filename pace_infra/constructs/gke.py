@@ -1,0 +1,311 @@
+"""GkeCluster and NodePool: the private GKE Standard cluster every PACE workload runs on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from cdktf_cdktf_provider_google.container_cluster import (
+    ContainerCluster,
+    ContainerClusterAuthenticatorGroupsConfig,
+    ContainerClusterBinaryAuthorization,
+    ContainerClusterControlPlaneEndpointsConfig,
+    ContainerClusterControlPlaneEndpointsConfigDnsEndpointConfig,
+    ContainerClusterControlPlaneEndpointsConfigIpEndpointsConfig,
+    ContainerClusterIpAllocationPolicy,
+    ContainerClusterLoggingConfig,
+    ContainerClusterMaintenancePolicy,
+    ContainerClusterMaintenancePolicyRecurringWindow,
+    ContainerClusterMasterAuth,
+    ContainerClusterMasterAuthClientCertificateConfig,
+    ContainerClusterMasterAuthorizedNetworksConfig,
+    ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks,
+    ContainerClusterMonitoringConfig,
+    ContainerClusterMonitoringConfigManagedPrometheus,
+    ContainerClusterNetworkPolicy,
+    ContainerClusterNodeConfig,
+    ContainerClusterNodeConfigShieldedInstanceConfig,
+    ContainerClusterNodeConfigWorkloadMetadataConfig,
+    ContainerClusterPrivateClusterConfig,
+    ContainerClusterPrivateClusterConfigMasterGlobalAccessConfig,
+    ContainerClusterReleaseChannel,
+    ContainerClusterWorkloadIdentityConfig,
+)
+from cdktf_cdktf_provider_google.container_node_pool import (
+    ContainerNodePool,
+    ContainerNodePoolAutoscaling,
+    ContainerNodePoolManagement,
+    ContainerNodePoolNodeConfig,
+    ContainerNodePoolNodeConfigShieldedInstanceConfig,
+    ContainerNodePoolNodeConfigTaint,
+    ContainerNodePoolNodeConfigWorkloadMetadataConfig,
+    ContainerNodePoolUpgradeSettings,
+)
+from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
+from cdktf_cdktf_provider_google.service_account import ServiceAccount
+from constructs import Construct
+
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+NODE_IMAGE = "COS_CONTAINERD"
+# What a node needs: write logs and metrics, read monitoring metadata (the default node role),
+# and pull images from Artifact Registry. Nothing else: workloads use their own GSAs.
+NODE_SERVICE_ACCOUNT_ROLES: tuple[str, ...] = (
+    "roles/container.defaultNodeServiceAccount",
+    "roles/artifactregistry.reader",
+)
+
+
+@dataclass(frozen=True)
+class GkeClusterProps:
+    """A private, Workload-Identity, Dataplane V2 cluster; defaults are the secure choice."""
+
+    name: str
+    project_id: str
+    location: str  # a region (regional cluster) or a zone (zonal, dev only)
+    network_id: str
+    subnet_id: str
+    pods_range_name: str
+    services_range_name: str
+    control_plane_cidr: IPv4Network
+    # display name -> private CIDR allowed to the control plane's private IP endpoint.
+    master_authorized_networks: Mapping[str, str]
+    node_service_account_id: str  # account id of the dedicated node GSA (<= 30 chars)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    release_channel: str = "REGULAR"
+    deletion_protection: bool = True
+    maintenance_start_time: str = "2025-01-04T02:00:00Z"
+    maintenance_end_time: str = "2025-01-04T08:00:00Z"
+    maintenance_recurrence: str = "FREQ=WEEKLY;BYDAY=SA,SU"
+    # Pod-to-pod traffic on one node goes through the VPC, so flow logs and firewall see it
+    # (CKV_GCP_61). It costs flow-log volume, already bounded by the subnet's sampling rate.
+    intranode_visibility: bool = True
+    # gke-security-groups@<domain> for Google Groups RBAC (CKV_GCP_65); None: not used.
+    rbac_security_group: str | None = None
+
+
+class GkeCluster(Construct):
+    """The cluster and its dedicated node service account.
+
+    Handles: `name`, `id`, `location`, `dns_endpoint` (how Terraform, CI and people reach the
+    control plane), `ca_certificate`, `workload_pool`, `node_service_account_email`.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: GkeClusterProps) -> None:
+        super().__init__(scope, id_)
+        node_sa = ServiceAccount(
+            self,
+            "node-sa",
+            account_id=props.node_service_account_id,
+            display_name=f"GKE nodes of {props.name}",
+            description="Dedicated GKE node identity: logs, metrics, image pulls.",
+        )
+        # A replaced GSA gets a new unique id and loses every grant made to the old one.
+        node_sa.override_logical_id("gke_node_sa")
+        for role in NODE_SERVICE_ACCOUNT_ROLES:
+            ProjectIamMember(
+                self,
+                f"node-sa-{role.split('/')[1]}",
+                project=props.project_id,
+                role=role,
+                member=node_sa.member,
+            )
+        self.workload_pool = f"{props.project_id}.svc.id.goog"
+
+        cluster = ContainerCluster(
+            self,
+            "cluster",
+            name=props.name,
+            location=props.location,
+            network=props.network_id,
+            subnetwork=props.subnet_id,
+            networking_mode="VPC_NATIVE",
+            ip_allocation_policy=ContainerClusterIpAllocationPolicy(
+                cluster_secondary_range_name=props.pods_range_name,
+                services_secondary_range_name=props.services_range_name,
+            ),
+            # Node pools are separate resources: the default pool is created empty-handed and
+            # removed, so pool changes never touch the cluster resource.
+            remove_default_node_pool=True,
+            initial_node_count=1,
+            # The short-lived default pool still gets the dedicated SA and hardened nodes.
+            node_config=ContainerClusterNodeConfig(
+                service_account=node_sa.email,
+                oauth_scopes=[CLOUD_PLATFORM_SCOPE],
+                image_type=NODE_IMAGE,
+                shielded_instance_config=ContainerClusterNodeConfigShieldedInstanceConfig(
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
+                workload_metadata_config=ContainerClusterNodeConfigWorkloadMetadataConfig(
+                    mode="GKE_METADATA"
+                ),
+            ),
+            # Drift guard: GKE reports the removed default pool's node_config back; without this
+            # every plan would want to recreate the cluster (the provider's most reported pain).
+            lifecycle=TerraformResourceLifecycle(
+                ignore_changes=["node_config", "initial_node_count"]
+            ),
+            private_cluster_config=ContainerClusterPrivateClusterConfig(
+                enable_private_nodes=True,  # nodes have no external IPs (CKV_GCP_64)
+                # The control plane's IP endpoint is private; see control_plane_endpoints_config.
+                enable_private_endpoint=True,
+                master_ipv4_cidr_block=str(props.control_plane_cidr),
+                master_global_access_config=ContainerClusterPrivateClusterConfigMasterGlobalAccessConfig(
+                    enabled=True
+                ),
+            ),
+            # Terraform, CI and people reach the control plane through its DNS-based endpoint:
+            # every request is authorized by IAM (container.clusters.connect), with no bastion,
+            # VPN or public IP allow-list. The IP endpoint stays, private, for in-VPC callers.
+            control_plane_endpoints_config=ContainerClusterControlPlaneEndpointsConfig(
+                dns_endpoint_config=ContainerClusterControlPlaneEndpointsConfigDnsEndpointConfig(
+                    allow_external_traffic=True
+                ),
+                ip_endpoints_config=ContainerClusterControlPlaneEndpointsConfigIpEndpointsConfig(
+                    enabled=True
+                ),
+            ),
+            master_authorized_networks_config=ContainerClusterMasterAuthorizedNetworksConfig(
+                cidr_blocks=[
+                    ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks(
+                        display_name=display_name, cidr_block=cidr
+                    )
+                    for display_name, cidr in props.master_authorized_networks.items()
+                ],
+                gcp_public_cidrs_access_enabled=False,
+            ),
+            workload_identity_config=ContainerClusterWorkloadIdentityConfig(
+                workload_pool=self.workload_pool
+            ),
+            release_channel=ContainerClusterReleaseChannel(channel=props.release_channel),
+            enable_shielded_nodes=True,
+            # Dataplane V2 (eBPF) enforces NetworkPolicy itself; CKV_GCP_12 only recognises it
+            # with the legacy (Calico) network_policy block written out as disabled.
+            datapath_provider="ADVANCED_DATAPATH",
+            network_policy=ContainerClusterNetworkPolicy(enabled=False),
+            enable_intranode_visibility=props.intranode_visibility,
+            # Only images the project's Binary Authorization policy admits may run (CKV_GCP_66).
+            binary_authorization=ContainerClusterBinaryAuthorization(
+                evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
+            ),
+            master_auth=ContainerClusterMasterAuth(
+                client_certificate_config=ContainerClusterMasterAuthClientCertificateConfig(
+                    issue_client_certificate=False
+                )
+            ),
+            enable_legacy_abac=False,
+            logging_config=ContainerClusterLoggingConfig(
+                enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
+            ),
+            monitoring_config=ContainerClusterMonitoringConfig(
+                # System metrics plus kube-state metrics (pods, workloads, HPA, volumes) that the
+                # PACE dashboards and alerts read (restarts, unschedulable pods, replica health).
+                enable_components=[
+                    "SYSTEM_COMPONENTS",
+                    "POD",
+                    "DEPLOYMENT",
+                    "STATEFULSET",
+                    "DAEMONSET",
+                    "HPA",
+                    "STORAGE",
+                ],
+                managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(enabled=True),
+            ),
+            maintenance_policy=ContainerClusterMaintenancePolicy(
+                recurring_window=ContainerClusterMaintenancePolicyRecurringWindow(
+                    start_time=props.maintenance_start_time,
+                    end_time=props.maintenance_end_time,
+                    recurrence=props.maintenance_recurrence,
+                )
+            ),
+            authenticator_groups_config=(
+                ContainerClusterAuthenticatorGroupsConfig(security_group=props.rbac_security_group)
+                if props.rbac_security_group
+                else None
+            ),
+            deletion_protection=props.deletion_protection,
+            resource_labels=dict(props.labels),
+        )
+        # Stateful: a refactor must never replace the cluster.
+        cluster.override_logical_id("gke_cluster")
+
+        self.id: str = cluster.id
+        # For depends_on of what needs the cluster to exist first (e.g. Workload Identity
+        # bindings, whose identity pool the cluster creates).
+        self.dependable: ITerraformDependable = cluster
+        self.name: str = cluster.name
+        self.location: str = cluster.location
+        self.dns_endpoint: str = cluster.control_plane_endpoints_config.dns_endpoint_config.endpoint
+        self.ca_certificate: str = cluster.master_auth.cluster_ca_certificate
+        self.node_service_account_email: str = node_sa.email
+
+
+@dataclass(frozen=True)
+class NodePoolProps:
+    """One autoscaled node pool; defaults are the secure choice."""
+
+    name: str
+    cluster_id: str
+    location: str
+    machine_type: str
+    min_nodes: int  # totals across the cluster's zones
+    max_nodes: int
+    service_account_email: str
+    network_tag: str  # the tag the network's firewall rules target
+    disk_size_gb: int = 100
+    # Kubernetes node labels, and taints that keep everything without a toleration off the pool.
+    node_labels: Mapping[str, str] = field(default_factory=dict)
+    taints: tuple[tuple[str, str, str], ...] = ()  # (key, value, effect)
+    labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the nodes
+
+
+class NodePool(Construct):
+    """Hardened, auto-repaired, auto-upgraded, surge-upgraded pool. Handle: `name`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: NodePoolProps) -> None:
+        super().__init__(scope, id_)
+        pool = ContainerNodePool(
+            self,
+            "pool",
+            name=props.name,
+            cluster=props.cluster_id,
+            location=props.location,
+            autoscaling=ContainerNodePoolAutoscaling(
+                total_min_node_count=props.min_nodes,
+                total_max_node_count=props.max_nodes,
+                location_policy="BALANCED",
+            ),
+            management=ContainerNodePoolManagement(auto_repair=True, auto_upgrade=True),
+            # One extra node at a time, never one fewer: upgrades do not reduce capacity.
+            upgrade_settings=ContainerNodePoolUpgradeSettings(
+                strategy="SURGE", max_surge=1, max_unavailable=0
+            ),
+            node_config=ContainerNodePoolNodeConfig(
+                machine_type=props.machine_type,
+                disk_size_gb=props.disk_size_gb,
+                disk_type="pd-balanced",
+                image_type=NODE_IMAGE,
+                service_account=props.service_account_email,
+                # Access is decided by IAM on the node SA, not by legacy scopes.
+                oauth_scopes=[CLOUD_PLATFORM_SCOPE],
+                shielded_instance_config=ContainerNodePoolNodeConfigShieldedInstanceConfig(
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
+                # Pods see the GKE metadata server (Workload Identity), never the node's token.
+                workload_metadata_config=ContainerNodePoolNodeConfigWorkloadMetadataConfig(
+                    mode="GKE_METADATA"
+                ),
+                metadata={"disable-legacy-endpoints": "true"},
+                labels=dict(props.node_labels),
+                taint=[
+                    ContainerNodePoolNodeConfigTaint(key=key, value=value, effect=effect)
+                    for key, value, effect in props.taints
+                ],
+                tags=[props.network_tag],
+                resource_labels=dict(props.labels),
+            ),
+        )
+        # Node pools are replaced when their node_config changes; their ids must not move too.
+        pool.override_logical_id(f"node_pool_{props.name}")
+        self.name: str = pool.name

@@ -1,0 +1,226 @@
+"""PostgresInstance: one Cloud SQL for PostgreSQL instance: private, backed up, IAM auth."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf import Fn
+from cdktf_cdktf_provider_google.project_iam_member import (
+    ProjectIamMember,
+    ProjectIamMemberCondition,
+)
+from cdktf_cdktf_provider_google.sql_database import SqlDatabase
+from cdktf_cdktf_provider_google.sql_database_instance import (
+    SqlDatabaseInstance,
+    SqlDatabaseInstanceSettings,
+    SqlDatabaseInstanceSettingsBackupConfiguration,
+    SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings,
+    SqlDatabaseInstanceSettingsDatabaseFlags,
+    SqlDatabaseInstanceSettingsInsightsConfig,
+    SqlDatabaseInstanceSettingsIpConfiguration,
+    SqlDatabaseInstanceSettingsMaintenanceWindow,
+    SqlDatabaseInstanceSettingsPasswordValidationPolicy,
+)
+from cdktf_cdktf_provider_google.sql_user import SqlUser
+from constructs import Construct
+
+# Flags Checkov requires (CKV_GCP_108-111, 51-58) plus IAM database authentication. Values are
+# strings. log_statement=ddl, not mod/all: the AI DB holds transcripts, which must not be
+# copied into logs.
+DATABASE_FLAGS: Mapping[str, str] = {
+    "cloudsql.iam_authentication": "on",
+    "cloudsql.enable_pgaudit": "on",
+    "log_checkpoints": "on",
+    "log_connections": "on",
+    "log_disconnections": "on",
+    "log_lock_waits": "on",
+    "log_hostname": "on",
+    "log_duration": "on",
+    "log_min_error_statement": "error",
+    "log_min_messages": "error",
+    "log_min_duration_statement": "-1",
+    "log_statement": "ddl",
+    "pgaudit.log": "ddl,role",
+}
+# What an application's GSA needs to log in through the Cloud SQL Auth Proxy or a connector.
+CLIENT_ROLES: tuple[str, ...] = ("roles/cloudsql.client", "roles/cloudsql.instanceUser")
+TRANSACTION_LOG_DAYS = 7  # point-in-time recovery window (the maximum for Enterprise edition)
+
+
+@dataclass(frozen=True)
+class PostgresInstanceProps:
+    """Defaults are the secure choice: HA, PITR, private IP only, deletion protection."""
+
+    name: str  # instance name, e.g. pace-prod-db
+    project_id: str
+    region: str
+    database_version: str
+    tier: str
+    disk_size_gb: int
+    disk_autoresize_limit_gb: int
+    network_id: str  # the VPC with Private Service Access
+    psa_range_name: str  # the allocated range the instance's private IP comes from
+    database_name: str  # the one database of this instance
+    # Application GSA emails that get an IAM database user and may connect to this instance only.
+    iam_service_account_emails: tuple[str, ...] = ()
+    availability_type: str = "REGIONAL"
+    backup_start_time: str = "02:00"
+    retained_backups: int = 14
+    maintenance_day: int = 7
+    maintenance_hour: int = 3
+    deletion_protection: bool = True
+    labels: Mapping[str, str] = field(default_factory=dict)
+    # A cross-region read replica for disaster recovery; None for none.
+    dr_replica_region: str | None = None
+
+
+def _edition(tier: str) -> str:
+    # PostgreSQL 16+ instances default to Enterprise Plus, which has no db-custom tiers: name the
+    # edition the tier belongs to, or creation fails.
+    return "ENTERPRISE_PLUS" if tier.startswith("db-perf-optimized-") else "ENTERPRISE"
+
+
+def _ip_configuration(props: PostgresInstanceProps) -> SqlDatabaseInstanceSettingsIpConfiguration:
+    return SqlDatabaseInstanceSettingsIpConfiguration(
+        ipv4_enabled=False,  # no public IP at all (CKV_GCP_60)
+        private_network=props.network_id,
+        allocated_ip_range=props.psa_range_name,
+        # Only clients with a certificate from the instance's CA: the Cloud SQL Auth Proxy and
+        # connectors obtain short-lived ones (CKV_GCP_6 accepts nothing weaker for Postgres).
+        ssl_mode="TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
+    )
+
+
+def _flags() -> list[SqlDatabaseInstanceSettingsDatabaseFlags]:
+    return [
+        SqlDatabaseInstanceSettingsDatabaseFlags(name=name, value=value)
+        for name, value in DATABASE_FLAGS.items()
+    ]
+
+
+def _common_settings(props: PostgresInstanceProps) -> dict:
+    """Settings a primary and its replica share."""
+    return {
+        "tier": props.tier,
+        "edition": _edition(props.tier),
+        "disk_type": "PD_SSD",
+        "disk_size": props.disk_size_gb,
+        "disk_autoresize": True,
+        "disk_autoresize_limit": props.disk_autoresize_limit_gb,
+        "ip_configuration": _ip_configuration(props),
+        # Direct connections are refused: the Auth Proxy / connectors are the only way in.
+        "connector_enforcement": "REQUIRED",
+        "database_flags": _flags(),
+        "insights_config": SqlDatabaseInstanceSettingsInsightsConfig(
+            query_insights_enabled=True,
+            record_application_tags=True,
+            record_client_address=True,
+        ),
+        "maintenance_window": SqlDatabaseInstanceSettingsMaintenanceWindow(
+            day=props.maintenance_day, hour=props.maintenance_hour, update_track="stable"
+        ),
+        "deletion_protection_enabled": props.deletion_protection,
+        "user_labels": dict(props.labels),
+    }
+
+
+class PostgresInstance(Construct):
+    """Instance + its database + IAM database users for the given application GSAs.
+
+    Each GSA also gets `cloudsql.client` and `cloudsql.instanceUser` on the project with an IAM
+    condition naming this instance, so it can reach this database and no other.
+    Handles: `instance_name`, `connection_name`, `private_ip`, `database_name`,
+    `replica_connection_name` (None without a DR replica).
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
+        super().__init__(scope, id_)
+        # Logical ids derive from the construct id (the same in every environment), not the name.
+        key = id_.replace("-", "_")
+        instance = SqlDatabaseInstance(
+            self,
+            "instance",
+            name=props.name,
+            region=props.region,
+            database_version=props.database_version,
+            # Terraform refuses to destroy it, and so does the Cloud SQL API (below).
+            deletion_protection=props.deletion_protection,
+            settings=SqlDatabaseInstanceSettings(
+                **_common_settings(props),
+                availability_type=props.availability_type,
+                # Built-in users (the postgres user, set out of band) need strong passwords.
+                # Users live on the primary; a replica copies them.
+                password_validation_policy=SqlDatabaseInstanceSettingsPasswordValidationPolicy(
+                    enable_password_policy=True,
+                    min_length=16,
+                    complexity="COMPLEXITY_DEFAULT",
+                    disallow_username_substring=True,
+                ),
+                backup_configuration=SqlDatabaseInstanceSettingsBackupConfiguration(
+                    enabled=True,
+                    start_time=props.backup_start_time,
+                    point_in_time_recovery_enabled=True,
+                    transaction_log_retention_days=TRANSACTION_LOG_DAYS,
+                    backup_retention_settings=SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings(
+                        retained_backups=props.retained_backups, retention_unit="COUNT"
+                    ),
+                    location=props.region,  # backups stay in the instance's region
+                ),
+            ),
+        )
+        # Stateful: the instance's logical id never moves, whatever the construct tree does.
+        instance.override_logical_id(key)
+
+        database = SqlDatabase(self, "database", name=props.database_name, instance=instance.name)
+        database.override_logical_id(f"{key}_database")
+
+        condition = ProjectIamMemberCondition(
+            title=f"only {props.name}",
+            description=f"Connect to Cloud SQL instance {props.name} and no other.",
+            expression=(
+                f'resource.name == "projects/{props.project_id}/instances/{props.name}" && '
+                'resource.type == "sqladmin.googleapis.com/Instance"'
+            ),
+        )
+        for index, email in enumerate(props.iam_service_account_emails):
+            SqlUser(
+                self,
+                f"iam-user-{index}",
+                instance=instance.name,
+                # Cloud SQL names a service account's user by its email without the domain suffix.
+                name=Fn.trimsuffix(email, ".gserviceaccount.com"),
+                type="CLOUD_IAM_SERVICE_ACCOUNT",
+            )
+            for role in CLIENT_ROLES:
+                ProjectIamMember(
+                    self,
+                    f"iam-user-{index}-{role.split('.')[-1]}",
+                    project=props.project_id,
+                    role=role,
+                    member=f"serviceAccount:{email}",
+                    condition=condition,
+                )
+
+        self.instance_name: str = instance.name
+        self.connection_name: str = instance.connection_name
+        self.private_ip: str = instance.private_ip_address
+        self.database_name: str = database.name
+        self.replica_connection_name: str | None = None
+        if props.dr_replica_region:
+            replica = SqlDatabaseInstance(
+                self,
+                "dr-replica",
+                name=f"{props.name}-dr",
+                region=props.dr_replica_region,
+                database_version=props.database_version,
+                master_instance_name=instance.name,
+                deletion_protection=props.deletion_protection,
+                settings=SqlDatabaseInstanceSettings(
+                    **_common_settings(props),
+                    # A standby region's copy: one zone is enough until it is promoted.
+                    availability_type="ZONAL",
+                ),
+            )
+            replica.override_logical_id(f"{key}_dr_replica")
+            self.replica_connection_name = replica.connection_name

@@ -1,0 +1,89 @@
+"""`<env>-gke`: the private cluster, its node pools, and the applications' Google identities."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from pace_infra.config import Environment
+from pace_infra.constructs.gke import GkeCluster, GkeClusterProps, NodePool, NodePoolProps
+from pace_infra.constructs.network import Network
+from pace_infra.constructs.workload_identity import (
+    WorkloadServiceAccount,
+    WorkloadServiceAccountProps,
+)
+from pace_infra.stacks.base import PaceStack, system_labels
+
+# Node label and taint of the AI pool: only pods that select it and tolerate the taint (pace-ai's
+# workloads) are scheduled there, so the CRM and the AI backends never starve each other.
+POOL_LABEL = "pace/pool"
+AI_TAINT = (POOL_LABEL, "ai", "NO_SCHEDULE")
+
+
+class GkeStack(PaceStack):
+    """Handles: `cluster` (GkeCluster); `web_identity`, `ai_identity` (WorkloadServiceAccount)."""
+
+    def __init__(self, scope: Construct, env: Environment, network: Network) -> None:
+        super().__init__(scope, env, "gke")
+        gke = env.gke
+        location = gke.zone or env.region
+        self.cluster = GkeCluster(
+            self,
+            "cluster",
+            props=GkeClusterProps(
+                name=f"pace-{env.name}-gke",
+                project_id=env.project_id,
+                location=location,
+                network_id=network.network_id,
+                subnet_id=network.subnet_id,
+                pods_range_name=network.pods_range_name,
+                services_range_name=network.services_range_name,
+                control_plane_cidr=env.network.control_plane_cidr,
+                master_authorized_networks={
+                    n.name: str(n.cidr) for n in gke.master_authorized_networks
+                },
+                node_service_account_id=f"pace-{env.name}-gke-nodes",
+                labels=system_labels("platform"),
+                release_channel=gke.release_channel,
+                deletion_protection=env.deletion_protection,
+                maintenance_start_time=gke.maintenance_start_time,
+                maintenance_end_time=gke.maintenance_end_time,
+                maintenance_recurrence=gke.maintenance_recurrence,
+                rbac_security_group=gke.rbac_security_group,
+            ),
+        )
+        for system, pool, taints in (("web", gke.web, ()), ("ai", gke.ai, (AI_TAINT,))):
+            NodePool(
+                self,
+                f"pool-{system}",
+                props=NodePoolProps(
+                    name=system,
+                    cluster_id=self.cluster.id,
+                    location=location,
+                    machine_type=pool.machine_type,
+                    min_nodes=pool.min_nodes,
+                    max_nodes=pool.max_nodes,
+                    disk_size_gb=pool.disk_size_gb,
+                    service_account_email=self.cluster.node_service_account_email,
+                    network_tag=network.node_tag,
+                    node_labels={POOL_LABEL: system},
+                    taints=taints,
+                    labels=system_labels(system),
+                ),
+            )
+        self.web_identity = self._identity(env, "web")
+        self.ai_identity = self._identity(env, "ai")
+
+    def _identity(self, env: Environment, system: str) -> WorkloadServiceAccount:
+        namespace = f"pace-{system}"
+        return WorkloadServiceAccount(
+            self,
+            f"identity-{system}",
+            props=WorkloadServiceAccountProps(
+                account_id=f"pace-{env.name}-{system}",
+                display_name=f"PACE {system} workloads ({env.name})",
+                workload_pool=self.cluster.workload_pool,
+                namespace=namespace,
+                kubernetes_service_account=namespace,
+                depends_on=(self.cluster.dependable,),
+            ),
+        )

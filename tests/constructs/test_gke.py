@@ -1,0 +1,255 @@
+"""GkeCluster and NodePool: one behaviour per test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from ipaddress import IPv4Network
+
+import pytest
+
+from pace_infra.constructs.gke import GkeCluster, GkeClusterProps, NodePool, NodePoolProps
+from tests.helpers import only, resources, synth_construct
+
+CLUSTER = GkeClusterProps(
+    name="pace-t-gke",
+    project_id="pace-t",
+    location="europe-west2",
+    network_id="projects/pace-t/global/networks/pace-t-vpc",
+    subnet_id="projects/pace-t/regions/europe-west2/subnetworks/pace-t-gke",
+    pods_range_name="pods",
+    services_range_name="services",
+    control_plane_cidr=IPv4Network("172.16.0.0/28"),
+    master_authorized_networks={"gke-nodes": "10.0.0.0/20"},
+    node_service_account_id="pace-t-gke-nodes",
+    labels={"system": "platform"},
+)
+
+
+def _synth(props: GkeClusterProps = CLUSTER, pool: NodePoolProps | None = None) -> dict:
+    def build(stack):
+        cluster = GkeCluster(stack, "cluster", props=props)
+        if pool:
+            NodePool(stack, "pool", props=replace(pool, cluster_id=cluster.id))
+
+    return synth_construct(build)
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return _synth()
+
+
+@pytest.fixture(scope="module")
+def cluster(doc):
+    return only(doc, "google_container_cluster")
+
+
+def test_nodes_are_private(cluster):
+    assert cluster["private_cluster_config"]["enable_private_nodes"] is True
+
+
+def test_control_plane_ip_endpoint_is_private_with_global_access(cluster):
+    config = cluster["private_cluster_config"]
+    assert config["enable_private_endpoint"] is True
+    assert config["master_ipv4_cidr_block"] == "172.16.0.0/28"
+    assert config["master_global_access_config"] == {"enabled": True}
+
+
+def test_control_plane_is_reached_through_the_iam_gated_dns_endpoint(cluster):
+    endpoints = cluster["control_plane_endpoints_config"]
+    assert endpoints["dns_endpoint_config"] == {"allow_external_traffic": True}
+
+
+def test_master_authorized_networks_come_from_props_and_exclude_google_public_ranges(cluster):
+    config = cluster["master_authorized_networks_config"]
+    assert config["cidr_blocks"] == [{"cidr_block": "10.0.0.0/20", "display_name": "gke-nodes"}]
+    assert config["gcp_public_cidrs_access_enabled"] is False
+
+
+def test_workload_identity_pool_is_the_project_pool(cluster):
+    assert cluster["workload_identity_config"] == {"workload_pool": "pace-t.svc.id.goog"}
+
+
+def test_release_channel_defaults_to_regular(cluster):
+    assert cluster["release_channel"] == {"channel": "REGULAR"}
+
+
+def test_release_channel_follows_props():
+    doc = _synth(replace(CLUSTER, release_channel="STABLE"))
+    assert only(doc, "google_container_cluster")["release_channel"] == {"channel": "STABLE"}
+
+
+def test_shielded_nodes(cluster):
+    assert cluster["enable_shielded_nodes"] is True
+
+
+def test_dataplane_v2_with_legacy_network_policy_block_disabled(cluster):
+    assert cluster["datapath_provider"] == "ADVANCED_DATAPATH"
+    assert cluster["network_policy"] == {"enabled": False}
+
+
+def test_binary_authorization_enforces_the_project_policy(cluster):
+    assert cluster["binary_authorization"] == {
+        "evaluation_mode": "PROJECT_SINGLETON_POLICY_ENFORCE"
+    }
+
+
+def test_no_client_certificate_and_no_legacy_abac(cluster):
+    assert cluster["master_auth"]["client_certificate_config"] == {
+        "issue_client_certificate": False
+    }
+    assert cluster["enable_legacy_abac"] is False
+
+
+def test_vpc_native_ranges_are_the_named_secondary_ranges(cluster):
+    assert cluster["networking_mode"] == "VPC_NATIVE"
+    assert cluster["ip_allocation_policy"] == {
+        "cluster_secondary_range_name": "pods",
+        "services_secondary_range_name": "services",
+    }
+
+
+def test_default_node_pool_is_removed(cluster):
+    assert cluster["remove_default_node_pool"] is True
+
+
+def test_node_config_drift_is_ignored(cluster):
+    assert "node_config" in cluster["lifecycle"]["ignore_changes"]
+
+
+def test_temporary_default_pool_uses_the_dedicated_node_sa(cluster):
+    assert (
+        cluster["node_config"]["service_account"] == "${google_service_account.gke_node_sa.email}"
+    )
+
+
+def test_maintenance_window_is_recurring(cluster):
+    window = cluster["maintenance_policy"]["recurring_window"]
+    assert window["recurrence"] == "FREQ=WEEKLY;BYDAY=SA,SU"
+    assert (window["start_time"], window["end_time"]) == (
+        "2025-01-04T02:00:00Z",
+        "2025-01-04T08:00:00Z",
+    )
+
+
+def test_logs_system_components_and_workloads(cluster):
+    assert set(cluster["logging_config"]["enable_components"]) == {"SYSTEM_COMPONENTS", "WORKLOADS"}
+
+
+def test_managed_prometheus_and_kube_state_metrics(cluster):
+    monitoring = cluster["monitoring_config"]
+    assert monitoring["managed_prometheus"] == {"enabled": True}
+    assert {"SYSTEM_COMPONENTS", "POD", "DEPLOYMENT"} <= set(monitoring["enable_components"])
+
+
+def test_deletion_protection_defaults_on(cluster):
+    assert cluster["deletion_protection"] is True
+
+
+def test_deletion_protection_follows_props():
+    doc = _synth(replace(CLUSTER, deletion_protection=False))
+    assert only(doc, "google_container_cluster")["deletion_protection"] is False
+
+
+def test_resource_labels(cluster):
+    assert cluster["resource_labels"] == {"system": "platform"}
+
+
+def test_intranode_visibility_on(cluster):
+    assert cluster["enable_intranode_visibility"] is True
+
+
+def test_google_groups_rbac_only_when_a_group_is_given(cluster):
+    assert "authenticator_groups_config" not in cluster
+    group = "gke-security-groups@pace.example"
+    doc = _synth(replace(CLUSTER, rbac_security_group=group))
+    assert only(doc, "google_container_cluster")["authenticator_groups_config"] == {
+        "security_group": group
+    }
+
+
+def test_cluster_and_node_sa_have_pinned_logical_ids(doc):
+    assert list(resources(doc, "google_container_cluster")) == ["gke_cluster"]
+    assert list(resources(doc, "google_service_account")) == ["gke_node_sa"]
+
+
+def test_node_sa_holds_only_the_node_roles(doc):
+    roles = {m["role"]: m for m in resources(doc, "google_project_iam_member").values()}
+    assert set(roles) == {
+        "roles/container.defaultNodeServiceAccount",
+        "roles/artifactregistry.reader",
+    }
+    assert {m["member"] for m in roles.values()} == {"${google_service_account.gke_node_sa.member}"}
+
+
+# --- node pools --------------------------------------------------------------------------------
+
+POOL = NodePoolProps(
+    name="ai",
+    cluster_id="",
+    location="europe-west2",
+    machine_type="n2-standard-8",
+    min_nodes=3,
+    max_nodes=12,
+    service_account_email="nodes@pace-t.iam.gserviceaccount.com",
+    network_tag="pace-t-gke-node",
+    disk_size_gb=200,
+    node_labels={"pace/pool": "ai"},
+    taints=(("pace/pool", "ai", "NO_SCHEDULE"),),
+    labels={"system": "ai"},
+)
+
+
+@pytest.fixture(scope="module")
+def pool():
+    return only(_synth(pool=POOL), "google_container_node_pool")
+
+
+def test_pool_size_and_machine_from_props(pool):
+    assert pool["autoscaling"]["total_min_node_count"] == 3
+    assert pool["autoscaling"]["total_max_node_count"] == 12
+    assert pool["node_config"]["machine_type"] == "n2-standard-8"
+    assert pool["node_config"]["disk_size_gb"] == 200
+
+
+def test_pool_belongs_to_the_cluster(pool):
+    assert pool["cluster"] == "${google_container_cluster.gke_cluster.id}"
+
+
+def test_pool_auto_repairs_and_auto_upgrades(pool):
+    assert pool["management"] == {"auto_repair": True, "auto_upgrade": True}
+
+
+def test_pool_surge_upgrades_without_losing_capacity(pool):
+    assert pool["upgrade_settings"] == {"strategy": "SURGE", "max_surge": 1, "max_unavailable": 0}
+
+
+def test_pool_nodes_are_shielded(pool):
+    assert pool["node_config"]["shielded_instance_config"] == {
+        "enable_secure_boot": True,
+        "enable_integrity_monitoring": True,
+    }
+
+
+def test_pool_nodes_use_gke_metadata_server(pool):
+    assert pool["node_config"]["workload_metadata_config"] == {"mode": "GKE_METADATA"}
+
+
+def test_pool_nodes_run_cos_containerd_with_the_dedicated_sa(pool):
+    config = pool["node_config"]
+    assert config["image_type"] == "COS_CONTAINERD"
+    assert config["service_account"] == "nodes@pace-t.iam.gserviceaccount.com"
+    assert config["oauth_scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
+
+
+def test_pool_nodes_are_labelled_tainted_and_tagged(pool):
+    config = pool["node_config"]
+    assert config["labels"] == {"pace/pool": "ai"}
+    assert config["taint"] == [{"key": "pace/pool", "value": "ai", "effect": "NO_SCHEDULE"}]
+    assert config["tags"] == ["pace-t-gke-node"]
+    assert config["resource_labels"] == {"system": "ai"}
+
+
+def test_pool_has_a_pinned_logical_id():
+    doc = _synth(pool=POOL)
+    assert list(resources(doc, "google_container_node_pool")) == ["node_pool_ai"]

@@ -1,0 +1,194 @@
+"""PostgresInstance: one behaviour per test."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
+from tests.helpers import resources, synth_construct
+
+WEB_SA = "pace-t-web@pace-t.iam.gserviceaccount.com"
+PROPS = PostgresInstanceProps(
+    name="pace-t-db",
+    project_id="pace-t",
+    region="europe-west2",
+    database_version="POSTGRES_18",
+    tier="db-custom-2-7680",
+    disk_size_gb=50,
+    disk_autoresize_limit_gb=500,
+    network_id="projects/pace-t/global/networks/pace-t-vpc",
+    psa_range_name="pace-t-psa",
+    database_name="pace",
+    iam_service_account_emails=(WEB_SA,),
+    retained_backups=30,
+    labels={"system": "web"},
+)
+
+
+def _synth(props: PostgresInstanceProps = PROPS) -> dict:
+    return synth_construct(lambda stack: PostgresInstance(stack, "pace-db", props=props))
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return _synth()
+
+
+@pytest.fixture(scope="module")
+def instance(doc):
+    return resources(doc, "google_sql_database_instance")["pace_db"]
+
+
+@pytest.fixture(scope="module")
+def settings(instance):
+    return instance["settings"]
+
+
+def test_version_tier_and_edition(instance, settings):
+    assert instance["database_version"] == "POSTGRES_18"
+    assert settings["tier"] == "db-custom-2-7680"
+    # Postgres 16+ defaults to Enterprise Plus, which has no db-custom tiers.
+    assert settings["edition"] == "ENTERPRISE"
+
+
+def test_performance_optimized_tier_is_enterprise_plus():
+    doc = _synth(replace(PROPS, tier="db-perf-optimized-N-8"))
+    settings = resources(doc, "google_sql_database_instance")["pace_db"]["settings"]
+    assert settings["edition"] == "ENTERPRISE_PLUS"
+
+
+def test_high_availability_by_default(settings):
+    assert settings["availability_type"] == "REGIONAL"
+
+
+def test_ssd_disk_autoresizes_up_to_a_limit(settings):
+    assert settings["disk_type"] == "PD_SSD"
+    assert (settings["disk_size"], settings["disk_autoresize"]) == (50, True)
+    assert settings["disk_autoresize_limit"] == 500
+
+
+def test_backups_with_point_in_time_recovery(settings):
+    backups = settings["backup_configuration"]
+    assert backups["enabled"] is True
+    assert backups["point_in_time_recovery_enabled"] is True
+    assert backups["transaction_log_retention_days"] == 7
+    assert backups["start_time"] == "02:00"
+
+
+def test_retained_backups_counted_and_kept_in_region(settings):
+    backups = settings["backup_configuration"]
+    assert backups["backup_retention_settings"] == {
+        "retained_backups": 30,
+        "retention_unit": "COUNT",
+    }
+    assert backups["location"] == "europe-west2"
+
+
+def test_private_ip_only_from_the_psa_range(settings):
+    ip = settings["ip_configuration"]
+    assert ip["ipv4_enabled"] is False
+    assert ip["private_network"] == PROPS.network_id
+    assert ip["allocated_ip_range"] == "pace-t-psa"
+    assert "authorized_networks" not in ip
+
+
+def test_clients_need_a_trusted_certificate_and_a_connector(settings):
+    assert settings["ip_configuration"]["ssl_mode"] == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
+    assert settings["connector_enforcement"] == "REQUIRED"
+
+
+def test_iam_authentication_and_pgaudit_flags(settings):
+    flags = {f["name"]: f["value"] for f in settings["database_flags"]}
+    assert flags["cloudsql.iam_authentication"] == "on"
+    assert flags["cloudsql.enable_pgaudit"] == "on"
+
+
+def test_log_flags_log_ddl_not_row_data(settings):
+    flags = {f["name"]: f["value"] for f in settings["database_flags"]}
+    assert flags["log_statement"] == "ddl"
+    for name in ("log_checkpoints", "log_connections", "log_disconnections", "log_lock_waits"):
+        assert flags[name] == "on", name
+    assert flags["log_min_error_statement"] == "error"
+
+
+def test_flag_values_are_strings(settings):
+    assert all(isinstance(f["value"], str) for f in settings["database_flags"])
+
+
+def test_query_insights_on(settings):
+    assert settings["insights_config"]["query_insights_enabled"] is True
+
+
+def test_maintenance_window_on_the_stable_track(settings):
+    assert settings["maintenance_window"] == {"day": 7, "hour": 3, "update_track": "stable"}
+
+
+def test_deletion_protection_in_terraform_and_in_the_api(instance, settings):
+    assert instance["deletion_protection"] is True
+    assert settings["deletion_protection_enabled"] is True
+
+
+def test_user_labels(settings):
+    assert settings["user_labels"] == {"system": "web"}
+
+
+def test_built_in_user_passwords_are_policed(settings):
+    policy = settings["password_validation_policy"]
+    assert policy["enable_password_policy"] is True
+    assert policy["min_length"] >= 16
+
+
+def test_no_root_password_and_no_built_in_user_in_state(instance, doc):
+    assert "root_password" not in instance
+    assert all(
+        user["type"] == "CLOUD_IAM_SERVICE_ACCOUNT"
+        for user in resources(doc, "google_sql_user").values()
+    )
+    assert not any("password" in user for user in resources(doc, "google_sql_user").values())
+
+
+def test_one_database(doc):
+    (database,) = resources(doc, "google_sql_database").values()
+    assert database["name"] == "pace"
+    assert database["instance"] == "${google_sql_database_instance.pace_db.name}"
+
+
+def test_iam_user_is_the_service_account_without_its_domain_suffix(doc):
+    (user,) = resources(doc, "google_sql_user").values()
+    assert user["name"] == f'${{trimsuffix("{WEB_SA}", ".gserviceaccount.com")}}'
+
+
+def test_service_account_may_connect_to_this_instance_only(doc):
+    members = list(resources(doc, "google_project_iam_member").values())
+    assert sorted(m["role"] for m in members) == [
+        "roles/cloudsql.client",
+        "roles/cloudsql.instanceUser",
+    ]
+    for member in members:
+        assert member["member"] == f"serviceAccount:{WEB_SA}"
+        assert member["condition"]["expression"] == (
+            'resource.name == "projects/pace-t/instances/pace-t-db" && '
+            'resource.type == "sqladmin.googleapis.com/Instance"'
+        )
+
+
+def test_logical_ids_are_pinned_and_independent_of_the_environment(doc):
+    assert list(resources(doc, "google_sql_database_instance")) == ["pace_db"]
+    assert list(resources(doc, "google_sql_database")) == ["pace_db_database"]
+
+
+def test_no_dr_replica_by_default(doc):
+    assert "pace_db_dr_replica" not in resources(doc, "google_sql_database_instance")
+
+
+def test_dr_replica_in_another_region_follows_the_primary():
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    replica = resources(doc, "google_sql_database_instance")["pace_db_dr_replica"]
+    assert replica["name"] == "pace-t-db-dr"
+    assert replica["region"] == "europe-west1"
+    assert replica["master_instance_name"] == "${google_sql_database_instance.pace_db.name}"
+    assert replica["deletion_protection"] is True
+    assert replica["settings"]["ip_configuration"]["ipv4_enabled"] is False
+    assert replica["settings"]["tier"] == PROPS.tier

@@ -1,0 +1,58 @@
+"""WorkloadServiceAccount: a GSA only its own Kubernetes SA may use."""
+
+from __future__ import annotations
+
+import cdktf
+import pytest
+from cdktf_cdktf_provider_google.storage_bucket import StorageBucket
+
+from pace_infra.constructs.workload_identity import (
+    WorkloadServiceAccount,
+    WorkloadServiceAccountProps,
+)
+from tests.helpers import only, resources, synth_construct
+
+
+@pytest.fixture(scope="module")
+def built():
+    handles = {}
+
+    def build(stack: cdktf.TerraformStack):
+        stand_in_cluster = StorageBucket(stack, "cluster", name="c", location="EU")
+        handles["sa"] = WorkloadServiceAccount(
+            stack,
+            "identity-web",
+            props=WorkloadServiceAccountProps(
+                account_id="pace-t-web",
+                display_name="PACE web",
+                workload_pool="pace-t.svc.id.goog",
+                namespace="pace-web",
+                kubernetes_service_account="pace-web",
+                depends_on=(stand_in_cluster,),
+            ),
+        )
+
+    return synth_construct(build), handles
+
+
+def test_service_account_id_and_pinned_logical_id(built):
+    doc, _ = built
+    assert list(resources(doc, "google_service_account")) == ["identity_web_sa"]
+    assert only(doc, "google_service_account")["account_id"] == "pace-t-web"
+
+
+def test_only_the_namespaced_ksa_may_impersonate_it(built):
+    binding = only(built[0], "google_service_account_iam_member")
+    assert binding["role"] == "roles/iam.workloadIdentityUser"
+    assert binding["member"] == "serviceAccount:pace-t.svc.id.goog[pace-web/pace-web]"
+    assert binding["service_account_id"] == "${google_service_account.identity_web_sa.name}"
+
+
+def test_binding_waits_for_the_cluster_that_creates_the_pool(built):
+    binding = only(built[0], "google_service_account_iam_member")
+    assert binding["depends_on"] == ["google_storage_bucket.cluster"]
+
+
+def test_handles_reference_the_account(built):
+    sa = built[1]["sa"]
+    assert sa.email.startswith("${TfToken[") and sa.member.startswith("${TfToken[")

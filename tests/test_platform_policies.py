@@ -1,0 +1,108 @@
+"""Policy assertions Checkov does not make, over every synthesized environment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.helpers import resources
+
+MIN_PROD_BACKUPS = 14
+
+
+def _instances(stacks, env):
+    return resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
+
+
+def _primaries(stacks, env):
+    return {k: v for k, v in _instances(stacks, env).items() if "master_instance_name" not in v}
+
+
+def test_protected_databases_are_highly_available(stacks, environments):
+    for env in (e for e in environments if e.protected):
+        for key, instance in _primaries(stacks, env).items():
+            assert instance["settings"]["availability_type"] == "REGIONAL", (env.name, key)
+
+
+def test_every_primary_database_has_pitr(stacks, environments):
+    for env in environments:
+        for key, instance in _primaries(stacks, env).items():
+            backups = instance["settings"]["backup_configuration"]
+            assert backups["enabled"] and backups["point_in_time_recovery_enabled"], (env.name, key)
+
+
+def test_prod_keeps_at_least_14_backups(stacks, environments):
+    prod = next(e for e in environments if e.name == "prod")
+    for key, instance in _primaries(stacks, prod).items():
+        retention = instance["settings"]["backup_configuration"]["backup_retention_settings"]
+        assert retention["retained_backups"] >= MIN_PROD_BACKUPS, key
+
+
+def test_protected_databases_cannot_be_deleted(stacks, environments):
+    for env in (e for e in environments if e.protected):
+        for key, instance in _instances(stacks, env).items():
+            assert instance["deletion_protection"] is True, (env.name, key)
+            assert instance["settings"]["deletion_protection_enabled"] is True, (env.name, key)
+
+
+def test_no_database_has_a_public_ip(stacks, environments):
+    for env in environments:
+        for key, instance in _instances(stacks, env).items():
+            assert instance["settings"]["ip_configuration"]["ipv4_enabled"] is False, (
+                env.name,
+                key,
+            )
+
+
+def test_every_cluster_has_private_nodes(stacks, environments):
+    for env in environments:
+        (cluster,) = resources(stacks[f"{env.name}-gke"], "google_container_cluster").values()
+        assert cluster["private_cluster_config"]["enable_private_nodes"] is True
+
+
+def test_protected_clusters_cannot_be_deleted(stacks, environments):
+    for env in (e for e in environments if e.protected):
+        (cluster,) = resources(stacks[f"{env.name}-gke"], "google_container_cluster").values()
+        assert cluster["deletion_protection"] is True, env.name
+
+
+def test_no_cluster_authorizes_the_internet(stacks, environments):
+    for env in environments:
+        (cluster,) = resources(stacks[f"{env.name}-gke"], "google_container_cluster").values()
+        blocks = cluster["master_authorized_networks_config"]["cidr_blocks"]
+        assert all(block["cidr_block"] != "0.0.0.0/0" for block in blocks)
+
+
+# Which application GSA reaches which instance (the GSA is a cross-stack reference whose output
+# name carries the pinned logical id of the gke stack's account).
+OWNER = {"identity_web_sa": "db", "identity_ai_sa": "ai-db"}
+
+
+def _identity(reference: str) -> str:
+    (match,) = re.findall(r"identity_(?:web|ai)_sa", reference)
+    return match
+
+
+@pytest.mark.parametrize("env_name", ["dev", "staging", "prod"])
+def test_each_app_gsa_reaches_only_its_own_database(stacks, environments, env_name):
+    env = next(e for e in environments if e.name == env_name)
+    doc = stacks[f"{env.name}-databases"]
+    grants = resources(doc, "google_project_iam_member").values()
+    assert grants
+    for grant in grants:
+        assert grant["role"] in {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
+        instance = f"pace-{env.name}-{OWNER[_identity(grant['member'])]}"
+        assert (
+            f'"projects/{env.project_id}/instances/{instance}"' in grant["condition"]["expression"]
+        )
+    for user in resources(doc, "google_sql_user").values():
+        key = "pace_db" if OWNER[_identity(user["name"])] == "db" else "pace_ai_db"
+        assert user["instance"] == f"${{google_sql_database_instance.{key}.name}}"
+
+
+def test_no_unconditional_cloud_sql_grant_anywhere(stacks):
+    for name, doc in stacks.items():
+        for grant in resources(doc, "google_project_iam_member").values():
+            if grant["role"].startswith("roles/cloudsql."):
+                assert "condition" in grant, name
