@@ -8,12 +8,15 @@ from cdktf import App
 
 from pace_infra.config import Environment
 from pace_infra.stacks.bootstrap import BootstrapStack
+from pace_infra.stacks.cicd import CicdStack
 from pace_infra.stacks.databases import DatabasesStack
+from pace_infra.stacks.edge import EdgeStack
 from pace_infra.stacks.gke import GkeStack
 from pace_infra.stacks.network import NetworkStack
+from pace_infra.stacks.platform import PlatformStack
+from pace_infra.units import UNITS
 
-# Deploy units in dependency order; each environment gets one stack per unit: `<env>-<unit>`.
-UNITS: tuple[str, ...] = ("bootstrap", "network", "gke", "databases")
+__all__ = ["UNITS", "build_app"]
 
 
 def build_app(environments: Iterable[Environment], outdir: str | None = None) -> App:
@@ -24,4 +27,7 @@ def build_app(environments: Iterable[Environment], outdir: str | None = None) ->
         network = NetworkStack(app, env).network
         gke = GkeStack(app, env, network)
         DatabasesStack(app, env, network, gke.web_identity, gke.ai_identity)
+        CicdStack(app, env, gke.cluster)
+        EdgeStack(app, env)
+        PlatformStack(app, env, gke.cluster, gke.web_identity, gke.ai_identity)
     return app

@@ -119,6 +119,63 @@ class DatabasesConfig:
 
 
 @dataclass(frozen=True)
+class CicdConfig:
+    """Bitbucket Pipelines -> Google Cloud without keys (Workload Identity Federation)."""
+
+    bitbucket_workspace: str  # the workspace slug, as in bitbucket.org/<workspace>/...
+    bitbucket_workspace_uuid: str  # "{...}", Workspace settings -> OpenID Connect
+    # Application repositories (pace-web, pace-ai) whose pipelines build and push images.
+    image_repository_uuids: tuple[str, ...]
+    # This infrastructure repository, and the UUID of its Bitbucket deployment environment for
+    # this environment: only steps of that deployment may act as the deploy service account.
+    infra_repository_uuid: str
+    deployment_environment_uuid: str
+    keep_recent_images: int = 20  # per image, for rollbacks
+
+
+@dataclass(frozen=True)
+class GitopsConfig:
+    """The CI/CD repository Argo CD watches."""
+
+    repo_url: str  # https://bitbucket.org/<workspace>/<repo>.git
+    revision: str  # branch or tag Argo CD follows for this environment
+    web_path: str  # directory of pace-web's manifests for this environment
+    ai_path: str  # directory of pace-ai's manifests
+
+
+@dataclass(frozen=True)
+class NamespaceQuota:
+    """ResourceQuota of one application namespace (Kubernetes quantities)."""
+
+    requests_cpu: str
+    requests_memory: str
+    limits_cpu: str
+    limits_memory: str
+    pods: int
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    """What runs inside the cluster besides the applications."""
+
+    web_quota: NamespaceQuota
+    ai_quota: NamespaceQuota
+    # Argo CD with several replicas of each component and Redis HA (prod).
+    argocd_ha: bool = False
+
+
+@dataclass(frozen=True)
+class EdgeConfig:
+    """What stands in front of the CRM: Cloud Armor and TLS policy."""
+
+    # preview: OWASP rules log what they would block; enforce: they block. New environments start
+    # in preview until the logs show no false positives.
+    waf_mode: Literal["preview", "enforce"] = "enforce"
+    rate_limit_per_minute: int = 600  # per client IP, before 429s
+    ssl_profile: Literal["MODERN", "RESTRICTED"] = "MODERN"
+
+
+@dataclass(frozen=True)
 class Environment:
     """One environment (`environments/<name>.yaml`): everything its stacks need to know."""
 
@@ -130,6 +187,10 @@ class Environment:
     network: NetworkConfig
     gke: GkeConfig
     databases: DatabasesConfig
+    cicd: CicdConfig
+    gitops: GitopsConfig
+    platform: PlatformConfig
+    edge: EdgeConfig = field(default_factory=EdgeConfig)
     # Deletion protection on stateful resources. Only a dev tier may turn it off (for teardown).
     deletion_protection: bool = True
     # The file this came from, for messages; not a YAML key.

@@ -7,12 +7,15 @@ from ipaddress import IPv4Network
 
 from pace_infra.config.loader import ConfigError
 from pace_infra.config.schema import (
+    CicdConfig,
     DatabaseInstanceConfig,
     DatabasesConfig,
     Environment,
+    GitopsConfig,
     GkeConfig,
     NetworkConfig,
     NodePoolConfig,
+    PlatformConfig,
 )
 from pace_infra.regions import GCP_REGIONS
 
@@ -69,6 +72,11 @@ def validate(env: Environment) -> None:
     _validate_network(env.network, file)
     _validate_gke(env, env.gke, file)
     _validate_databases(env, env.databases, file)
+    _validate_cicd(env.cicd, file)
+    _validate_gitops(env.gitops, env.cicd, file)
+    _validate_platform(env.platform, file)
+    if not 10 <= env.edge.rate_limit_per_minute <= 100000:
+        raise ConfigError(file, "edge.rate_limit_per_minute", "must be from 10 to 100000")
 
 
 def _validate_network(net: NetworkConfig, file: str) -> None:
@@ -218,3 +226,63 @@ def _validate_instance(instance: DatabaseInstanceConfig, file: str, key: str) ->
         raise ConfigError(file, f"{key}.disk_size_gb", "must be at least 10 (GB)")
     if instance.disk_autoresize_limit_gb < instance.disk_size_gb:
         raise ConfigError(file, f"{key}.disk_autoresize_limit_gb", "must not be below disk_size_gb")
+
+
+_UUID = re.compile(r"^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$")
+_WORKSPACE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}$")
+_BITBUCKET_REPO = re.compile(r"^https://bitbucket\.org/([a-z0-9][a-z0-9_-]*)/[a-z0-9._-]+\.git$")
+_QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")
+
+
+def _validate_cicd(cicd: CicdConfig, file: str) -> None:
+    if not _WORKSPACE.match(cicd.bitbucket_workspace):
+        raise ConfigError(file, "cicd.bitbucket_workspace", "must be the workspace slug")
+    uuids = {
+        "cicd.bitbucket_workspace_uuid": cicd.bitbucket_workspace_uuid,
+        "cicd.infra_repository_uuid": cicd.infra_repository_uuid,
+        "cicd.deployment_environment_uuid": cicd.deployment_environment_uuid,
+        **{
+            f"cicd.image_repository_uuids[{i}]": u
+            for i, u in enumerate(cicd.image_repository_uuids)
+        },
+    }
+    for key, uuid in uuids.items():
+        if not _UUID.match(uuid):
+            raise ConfigError(file, key, f"{uuid!r} is not a Bitbucket UUID ({{lowercase uuid}})")
+    if not cicd.image_repository_uuids:
+        raise ConfigError(file, "cicd.image_repository_uuids", "needs at least one repository")
+    if not 1 <= cicd.keep_recent_images <= 1000:
+        raise ConfigError(file, "cicd.keep_recent_images", "must be from 1 to 1000")
+
+
+def _validate_gitops(gitops: GitopsConfig, cicd: CicdConfig, file: str) -> None:
+    match = _BITBUCKET_REPO.match(gitops.repo_url)
+    if not match:
+        raise ConfigError(
+            file,
+            "gitops.repo_url",
+            f"{gitops.repo_url!r} is not a Bitbucket HTTPS repository URL "
+            "(https://bitbucket.org/<workspace>/<repo>.git)",
+        )
+    if match.group(1) != cicd.bitbucket_workspace:
+        raise ConfigError(
+            file, "gitops.repo_url", f"is not in workspace {cicd.bitbucket_workspace!r}"
+        )
+    for key in ("revision", "web_path", "ai_path"):
+        value = getattr(gitops, key)
+        if not value or value.startswith("/") or ".." in value.split("/"):
+            raise ConfigError(file, f"gitops.{key}", f"{value!r} must be a relative path or ref")
+
+
+def _validate_platform(platform: PlatformConfig, file: str) -> None:
+    for name in ("web_quota", "ai_quota"):
+        quota = getattr(platform, name)
+        for key in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
+            if not _QUANTITY.match(getattr(quota, key)):
+                raise ConfigError(
+                    file,
+                    f"platform.{name}.{key}",
+                    "is not a Kubernetes quantity (e.g. 4, 500m, 8Gi)",
+                )
+        if quota.pods < 1:
+            raise ConfigError(file, f"platform.{name}.pods", "must be at least 1")

@@ -49,12 +49,10 @@ from constructs import Construct
 
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 NODE_IMAGE = "COS_CONTAINERD"
-# What a node needs: write logs and metrics, read monitoring metadata (the default node role),
-# and pull images from Artifact Registry. Nothing else: workloads use their own GSAs.
-NODE_SERVICE_ACCOUNT_ROLES: tuple[str, ...] = (
-    "roles/container.defaultNodeServiceAccount",
-    "roles/artifactregistry.reader",
-)
+# What a node needs on the project: write logs and metrics, read monitoring metadata (the
+# default node role). Image pulls are granted on the PACE repository itself (cicd stack).
+# Nothing else: workloads use their own GSAs.
+NODE_SERVICE_ACCOUNT_ROLES: tuple[str, ...] = ("roles/container.defaultNodeServiceAccount",)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,116 @@
+"""BitbucketFederation: keyless Bitbucket Pipelines -> Google Cloud (Workload Identity Federation).
+
+A pipeline step with `oidc: true` gets `$BITBUCKET_STEP_OIDC_TOKEN`; Google's STS exchanges it
+for a federated token, which may impersonate a service account only where a binding names the
+token's repository (or deployment environment). No service account key exists anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_google.iam_workload_identity_pool import IamWorkloadIdentityPool
+from cdktf_cdktf_provider_google.iam_workload_identity_pool_provider import (
+    IamWorkloadIdentityPoolProvider,
+    IamWorkloadIdentityPoolProviderOidc,
+)
+from cdktf_cdktf_provider_google.service_account import ServiceAccount
+from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
+from constructs import Construct
+
+# Claims of a Bitbucket Pipelines OIDC token -> Google attributes the bindings can name.
+ATTRIBUTE_MAPPING: Mapping[str, str] = {
+    "google.subject": "assertion.sub",
+    "attribute.workspace_uuid": "assertion.workspaceUuid",
+    "attribute.repository_uuid": "assertion.repositoryUuid",
+    "attribute.deployment_environment_uuid": "assertion.deploymentEnvironmentUuid",
+}
+
+
+def issuer_uri(workspace: str) -> str:
+    return f"https://api.bitbucket.org/2.0/workspaces/{workspace}/pipelines-config/identity/oidc"
+
+
+def audience(workspace_uuid: str) -> str:
+    # Bitbucket's tokens carry this audience. With no allowed audience, Google would expect its
+    # own provider name instead and refuse every Bitbucket token.
+    return f"ari:cloud:bitbucket::workspace/{workspace_uuid.strip('{}')}"
+
+
+@dataclass(frozen=True)
+class BitbucketFederationProps:
+    pool_id: str  # 4-32 chars; ids stay reserved ~30 days after deletion: never rename
+    workspace: str  # the workspace slug in Bitbucket URLs
+    workspace_uuid: str  # "{...}" as Bitbucket shows it
+    repository_uuids: tuple[str, ...]  # the only repositories whose tokens are accepted at all
+
+
+class BitbucketFederation(Construct):
+    """Pool + OIDC provider. Handles: `pool_name`, `provider_name`, `principal_set(...)`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: BitbucketFederationProps) -> None:
+        super().__init__(scope, id_)
+        pool = IamWorkloadIdentityPool(
+            self,
+            "pool",
+            workload_identity_pool_id=props.pool_id,
+            display_name="Bitbucket Pipelines",
+            description=f"Bitbucket workspace {props.workspace}: CI and deploy steps.",
+        )
+        # Stateful in effect: a deleted pool id is reserved for 30 days.
+        pool.override_logical_id("bitbucket_pool")
+        repositories = ", ".join(f'"{uuid}"' for uuid in props.repository_uuids)
+        provider = IamWorkloadIdentityPoolProvider(
+            self,
+            "provider",
+            workload_identity_pool_id=pool.workload_identity_pool_id,
+            workload_identity_pool_provider_id="bitbucket-pipelines",
+            display_name="Bitbucket Pipelines OIDC",
+            oidc=IamWorkloadIdentityPoolProviderOidc(
+                issuer_uri=issuer_uri(props.workspace),
+                allowed_audiences=[audience(props.workspace_uuid)],
+            ),
+            attribute_mapping=dict(ATTRIBUTE_MAPPING),
+            # Tokens from any other workspace or repository are refused before any binding is
+            # looked at.
+            attribute_condition=(
+                f'assertion.workspaceUuid == "{props.workspace_uuid}" && '
+                f"assertion.repositoryUuid in [{repositories}]"
+            ),
+        )
+        provider.override_logical_id("bitbucket_provider")
+        self.pool_name: str = pool.name
+        self.provider_name: str = provider.name
+
+    def principal_set(self, attribute: str, value: str) -> str:
+        """All identities of the pool whose mapped `attribute.<attribute>` equals `value`."""
+        return f"principalSet://iam.googleapis.com/{self.pool_name}/attribute.{attribute}/{value}"
+
+
+@dataclass(frozen=True)
+class FederatedServiceAccountProps:
+    account_id: str
+    display_name: str
+    principals: Sequence[str]  # principalSet:// members allowed to impersonate it
+
+
+class FederatedServiceAccount(Construct):
+    """A GSA only the given federated principals may impersonate. Handles: `email`, `member`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: FederatedServiceAccountProps) -> None:
+        super().__init__(scope, id_)
+        account = ServiceAccount(
+            self, "sa", account_id=props.account_id, display_name=props.display_name
+        )
+        account.override_logical_id(f"{id_.replace('-', '_')}_sa")
+        for index, principal in enumerate(props.principals):
+            ServiceAccountIamMember(
+                self,
+                f"federated-user-{index}",
+                service_account_id=account.name,
+                role="roles/iam.workloadIdentityUser",
+                member=principal,
+            )
+        self.email: str = account.email
+        self.member: str = account.member

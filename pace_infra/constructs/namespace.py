@@ -1,0 +1,195 @@
+"""Namespace: a Kubernetes namespace with its quota, default limits, network policies and KSA."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_kubernetes.limit_range_v1 import (
+    LimitRangeV1,
+    LimitRangeV1Metadata,
+    LimitRangeV1Spec,
+    LimitRangeV1SpecLimit,
+)
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
+from cdktf_cdktf_provider_kubernetes.network_policy_v1 import (
+    NetworkPolicyV1,
+    NetworkPolicyV1Metadata,
+    NetworkPolicyV1Spec,
+    NetworkPolicyV1SpecIngress,
+    NetworkPolicyV1SpecIngressFrom,
+    NetworkPolicyV1SpecIngressFromIpBlock,
+    NetworkPolicyV1SpecIngressFromNamespaceSelector,
+    NetworkPolicyV1SpecIngressFromPodSelector,
+    NetworkPolicyV1SpecPodSelector,
+)
+from cdktf_cdktf_provider_kubernetes.resource_quota_v1 import (
+    ResourceQuotaV1,
+    ResourceQuotaV1Metadata,
+    ResourceQuotaV1Spec,
+)
+from cdktf_cdktf_provider_kubernetes.service_account_v1 import (
+    ServiceAccountV1,
+    ServiceAccountV1Metadata,
+)
+from constructs import Construct
+
+from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
+
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by Kubernetes on every namespace
+
+
+@dataclass(frozen=True)
+class Quota:
+    requests_cpu: str
+    requests_memory: str
+    limits_cpu: str
+    limits_memory: str
+    pods: int
+
+
+@dataclass(frozen=True)
+class NamespaceProps:
+    """Secure defaults: `restricted` Pod Security; ingress denied except from the namespace."""
+
+    name: str
+    labels: Mapping[str, str] = field(default_factory=dict)
+    # Pod Security Standards level enforced on the namespace's pods.
+    pod_security: str = "restricted"
+    quota: Quota | None = None
+    # Defaults for containers that declare no requests/limits (quota needs them to admit pods).
+    default_request: Mapping[str, str] = field(
+        default_factory=lambda: {"cpu": "100m", "memory": "256Mi"}
+    )
+    default_limit: Mapping[str, str] = field(default_factory=lambda: {"cpu": "1", "memory": "1Gi"})
+    # Ingress beyond the namespace itself: from Google's load balancers (container-native LB
+    # sends traffic straight to pod IPs from these ranges), and from other namespaces by name.
+    allow_load_balancer: bool = False
+    allow_from_namespaces: tuple[str, ...] = ()
+    # (name, Google service account email): KSAs that act as that GSA through Workload Identity.
+    service_accounts: tuple[tuple[str, str], ...] = ()
+
+
+class Namespace(Construct):
+    """Handle: `name` (a reference: resources in the namespace wait for it)."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: NamespaceProps) -> None:
+        super().__init__(scope, id_)
+        namespace = NamespaceV1(
+            self,
+            "namespace",
+            metadata=NamespaceV1Metadata(
+                name=props.name,
+                labels={
+                    **props.labels,
+                    "pod-security.kubernetes.io/enforce": props.pod_security,
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    # Warn and audit at `restricted` even where a lower level is enforced.
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                },
+            ),
+        )
+        # Deleting a namespace deletes everything in it: its id never moves.
+        namespace.override_logical_id(f"namespace_{props.name.replace('-', '_')}")
+        self.name: str = namespace.metadata.name
+
+        if props.quota:
+            quota = props.quota
+            ResourceQuotaV1(
+                self,
+                "quota",
+                metadata=ResourceQuotaV1Metadata(name="compute", namespace=self.name),
+                spec=ResourceQuotaV1Spec(
+                    hard={
+                        "requests.cpu": quota.requests_cpu,
+                        "requests.memory": quota.requests_memory,
+                        "limits.cpu": quota.limits_cpu,
+                        "limits.memory": quota.limits_memory,
+                        "pods": str(quota.pods),
+                    }
+                ),
+            )
+        LimitRangeV1(
+            self,
+            "limits",
+            metadata=LimitRangeV1Metadata(name="defaults", namespace=self.name),
+            spec=LimitRangeV1Spec(
+                limit=[
+                    LimitRangeV1SpecLimit(
+                        type="Container",
+                        default_request=dict(props.default_request),
+                        default=dict(props.default_limit),
+                    )
+                ]
+            ),
+        )
+
+        self._policy("default-deny-ingress", ingress=[])
+        self._policy(
+            "allow-same-namespace",
+            ingress=[
+                NetworkPolicyV1SpecIngress(
+                    from_=[
+                        NetworkPolicyV1SpecIngressFrom(
+                            pod_selector=NetworkPolicyV1SpecIngressFromPodSelector()
+                        )
+                    ]
+                )
+            ],
+        )
+        if props.allow_load_balancer:
+            self._policy(
+                "allow-load-balancer",
+                ingress=[
+                    NetworkPolicyV1SpecIngress(
+                        from_=[
+                            NetworkPolicyV1SpecIngressFrom(
+                                ip_block=NetworkPolicyV1SpecIngressFromIpBlock(cidr=cidr)
+                            )
+                            for cidr in GCLB_HEALTH_CHECK_RANGES
+                        ]
+                    )
+                ],
+            )
+        for source in props.allow_from_namespaces:
+            self._policy(
+                f"allow-from-{source}",
+                ingress=[
+                    NetworkPolicyV1SpecIngress(
+                        from_=[
+                            NetworkPolicyV1SpecIngressFrom(
+                                namespace_selector=NetworkPolicyV1SpecIngressFromNamespaceSelector(
+                                    match_labels={NAMESPACE_NAME_LABEL: source}
+                                )
+                            )
+                        ]
+                    )
+                ],
+            )
+
+        for ksa, gsa_email in props.service_accounts:
+            ServiceAccountV1(
+                self,
+                f"ksa-{ksa}",
+                metadata=ServiceAccountV1Metadata(
+                    name=ksa,
+                    namespace=self.name,
+                    annotations={"iam.gke.io/gcp-service-account": gsa_email},
+                ),
+                # No long-lived token Secret: pods get short-lived projected tokens.
+                automount_service_account_token=True,
+            )
+
+    def _policy(self, name: str, *, ingress: list[NetworkPolicyV1SpecIngress]) -> None:
+        # Policies are additive: with default-deny in place, each one opens exactly one path.
+        NetworkPolicyV1(
+            self,
+            name,
+            metadata=NetworkPolicyV1Metadata(name=name, namespace=self.name),
+            spec=NetworkPolicyV1Spec(
+                pod_selector=NetworkPolicyV1SpecPodSelector(),
+                policy_types=["Ingress"],
+                ingress=ingress,
+            ),
+        )

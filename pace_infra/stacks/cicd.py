@@ -1,0 +1,84 @@
+"""`<env>-cicd`: the image registry and keyless access for Bitbucket Pipelines."""
+
+from __future__ import annotations
+
+from cdktf import TerraformOutput
+from constructs import Construct
+
+from pace_infra.config import Environment
+from pace_infra.constructs.artifact_registry import ImageRepository, ImageRepositoryProps
+from pace_infra.constructs.bitbucket_federation import (
+    BitbucketFederation,
+    BitbucketFederationProps,
+    FederatedServiceAccount,
+    FederatedServiceAccountProps,
+)
+from pace_infra.constructs.deployer import Deployer, DeployerProps
+from pace_infra.constructs.gke import GkeCluster
+from pace_infra.stacks.base import PaceStack, system_labels
+
+
+class CicdStack(PaceStack):
+    """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`."""
+
+    def __init__(self, scope: Construct, env: Environment, cluster: GkeCluster) -> None:
+        super().__init__(scope, env, "cicd")
+        cicd = env.cicd
+        self.federation = BitbucketFederation(
+            self,
+            "bitbucket",
+            props=BitbucketFederationProps(
+                pool_id=f"pace-{env.name}-bitbucket",
+                workspace=cicd.bitbucket_workspace,
+                workspace_uuid=cicd.bitbucket_workspace_uuid,
+                repository_uuids=(*cicd.image_repository_uuids, cicd.infra_repository_uuid),
+            ),
+        )
+        # Builds of the application repositories push images, nothing else.
+        self.ci = FederatedServiceAccount(
+            self,
+            "ci",
+            props=FederatedServiceAccountProps(
+                account_id=f"pace-{env.name}-ci",
+                display_name="Bitbucket Pipelines image builds",
+                principals=tuple(
+                    self.federation.principal_set("repository_uuid", uuid)
+                    for uuid in cicd.image_repository_uuids
+                ),
+            ),
+        )
+        self.deployer = Deployer(
+            self,
+            "deploy",
+            props=DeployerProps(
+                account_id=f"pace-{env.name}-deploy",
+                project_id=env.project_id,
+                state_bucket=env.state_bucket,
+                principal=self.federation.principal_set(
+                    "deployment_environment_uuid", cicd.deployment_environment_uuid
+                ),
+                acts_as=(cluster.node_service_account_email,),
+            ),
+        )
+        self.images = ImageRepository(
+            self,
+            "images",
+            props=ImageRepositoryProps(
+                repository_id="pace-images",
+                location=env.region,
+                project_id=env.project_id,
+                labels=system_labels("platform"),
+                keep_recent_versions=cicd.keep_recent_images,
+                readers=(f"serviceAccount:{cluster.node_service_account_email}",),
+                writers=(self.ci.member,),
+            ),
+        )
+        # What bitbucket-pipelines.yml needs (none of it secret).
+        outputs = {
+            "workload_identity_provider": self.federation.provider_name,
+            "ci_service_account": self.ci.email,
+            "deploy_service_account": self.deployer.email,
+            "image_registry": self.images.url,
+        }
+        for name, value in outputs.items():
+            TerraformOutput(self, name, value=value)
