@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -22,6 +22,8 @@ help:
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
+	@echo "make deploy ENV=<env>  cdktf deploy every stack of <env> but bootstrap, in dependency order"
+	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
 
 # --- set-up ------------------------------------------------------------------------------------
 .venv/.synced: Pipfile.lock
@@ -69,5 +71,17 @@ snapshots: deps
 bench: deps
 	$(VENV_PY) -m pace_infra.bench
 
+# Bootstrap (local state) is applied by hand; everything else, in dependency order (cdktf orders
+# the named stacks by their cross-stack references).
+deploy: deps
+	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<env>" >&2; exit 2; }
+	@stacks="$$($(VENV_PY) -m pace_infra.units $(ENV))" || exit 2; \
+	echo "deploying $$stacks"; \
+	npx cdktf deploy $$stacks --auto-approve --outputs-file cdktf.out/outputs-$(ENV).json
+
+# Writes .ci-credentials/ and prints the export line; use: eval "$$(make -s ci-credentials)".
+ci-credentials: .venv/.synced
+	@$(VENV_PY) -m pace_infra.ci_credentials
+
 clean:
-	rm -rf cdktf.out .checkov-synth .pytest_cache .ruff_cache
+	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache

@@ -24,6 +24,8 @@ OPEN_RANGES: frozenset[str] = frozenset({"0.0.0.0/0", "::/0"})
 # supports labels is added here when a construct first creates it.
 LABEL_PATHS: Mapping[str, tuple[str, ...]] = {
     "google_storage_bucket": ("labels",),
+    "google_artifact_registry_repository": ("labels",),
+    "google_secret_manager_secret": ("labels",),
     "google_compute_global_address": ("labels",),
     "google_container_cluster": ("resource_labels",),
     "google_container_node_pool": ("node_config", "resource_labels"),

@@ -150,6 +150,24 @@ INVALID = [
     ("sql-day", "dev", "databases.maintenance_day", 8, "1 (Monday)"),
     ("dr-same-region", "prod", "databases.dr_replica_region", "europe-west2", "must differ"),
     ("dr-region", "prod", "databases.dr_replica_region", "mars-north1", "not a Google Cloud"),
+    # cicd, gitops, platform, edge
+    ("repo-not-bitbucket", "dev", "gitops.repo_url", "https://github.com/pace/gitops.git",
+     "not a Bitbucket HTTPS repository URL"),
+    ("repo-other-workspace", "dev", "gitops.repo_url", "https://bitbucket.org/other/gitops.git",
+     "not in workspace 'pace-crm'"),
+    ("repo-ssh", "dev", "gitops.repo_url", "git@bitbucket.org:pace-crm/gitops.git", "Bitbucket"),
+    ("missing-workspace-uuid", "dev", "cicd.bitbucket_workspace_uuid", DELETE, "missing required"),
+    ("workspace-uuid", "dev", "cicd.bitbucket_workspace_uuid", "1234", "not a Bitbucket UUID"),
+    ("repo-uuid", "dev", "cicd.image_repository_uuids", ["{x}"], "not a Bitbucket UUID",
+     "cicd.image_repository_uuids[0]"),
+    ("no-image-repos", "dev", "cicd.image_repository_uuids", [], "at least one repository"),
+    ("workspace-slug", "dev", "cicd.bitbucket_workspace", "PACE CRM", "workspace slug"),
+    ("gitops-path", "dev", "gitops.web_path", "../escape", "relative path"),
+    ("quota-quantity", "dev", "platform.web_quota.limits_memory", "lots", "Kubernetes quantity"),
+    ("quota-pods", "dev", "platform.ai_quota.pods", 0, "at least 1"),
+    ("waf-mode", "dev", "edge.waf_mode", "block", "is not one of preview, enforce"),
+    ("ssl-profile", "dev", "edge.ssl_profile", "COMPATIBLE", "is not one of MODERN, RESTRICTED"),
+    ("rate-limit", "dev", "edge.rate_limit_per_minute", 1, "from 10 to 100000"),
 ]
 # fmt: on
 

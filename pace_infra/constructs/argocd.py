@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
@@ -35,6 +36,8 @@ class ArgoCdProps:
     applications: Sequence[GitOpsApplication]
     high_availability: bool = False
     project: str = "pace"
+    # What must exist before the Applications sync (their destination namespaces).
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 def argocd_values(high_availability: bool) -> dict[str, Any]:
@@ -155,5 +158,6 @@ class ArgoCd(Construct):
             namespace=props.namespace,
             create_namespace=False,
             values=_values(argocd_apps_values(props)),
-            depends_on=[argocd],  # the Application CRD comes with the argo-cd chart
+            # The Application CRD comes with the argo-cd chart.
+            depends_on=[argocd, *props.depends_on],
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_kubernetes.limit_range_v1 import (
     LimitRangeV1,
     LimitRangeV1Metadata,
@@ -71,7 +72,7 @@ class NamespaceProps:
 
 
 class Namespace(Construct):
-    """Handle: `name` (a reference: resources in the namespace wait for it)."""
+    """Handles: `name` (a reference: what uses it waits for the namespace), `dependable`."""
 
     def __init__(self, scope: Construct, id_: str, *, props: NamespaceProps) -> None:
         super().__init__(scope, id_)
@@ -93,6 +94,7 @@ class Namespace(Construct):
         # Deleting a namespace deletes everything in it: its id never moves.
         namespace.override_logical_id(f"namespace_{props.name.replace('-', '_')}")
         self.name: str = namespace.metadata.name
+        self.dependable: ITerraformDependable = namespace
 
         if props.quota:
             quota = props.quota

@@ -90,11 +90,14 @@ class PlatformStack(PaceStack):
                 namespace=argocd_namespace.name,
                 repo_url=gitops.repo_url,
                 revision=gitops.revision,
+                # Literal names: they key the chart's values and name the Applications. The
+                # release waits for the namespaces through `namespace` and depends_on below.
                 applications=(
-                    GitOpsApplication(name=web.name, path=gitops.web_path),
-                    GitOpsApplication(name=ai.name, path=gitops.ai_path),
+                    GitOpsApplication(name="pace-web", path=gitops.web_path),
+                    GitOpsApplication(name="pace-ai", path=gitops.ai_path),
                 ),
                 high_availability=platform.argocd_ha,
+                depends_on=(web.dependable, ai.dependable),
             ),
         )
         GitopsCredential(

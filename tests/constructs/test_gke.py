@@ -175,10 +175,8 @@ def test_cluster_and_node_sa_have_pinned_logical_ids(doc):
 
 def test_node_sa_holds_only_the_node_roles(doc):
     roles = {m["role"]: m for m in resources(doc, "google_project_iam_member").values()}
-    assert set(roles) == {
-        "roles/container.defaultNodeServiceAccount",
-        "roles/artifactregistry.reader",
-    }
+    # Image pulls are granted on the PACE repository (cicd stack), not the project.
+    assert set(roles) == {"roles/container.defaultNodeServiceAccount"}
     assert {m["member"] for m in roles.values()} == {"${google_service_account.gke_node_sa.member}"}
 
 

@@ -1,0 +1,208 @@
+"""ImageRepository, BitbucketFederation, FederatedServiceAccount and Deployer."""
+
+from __future__ import annotations
+
+import pytest
+
+from pace_infra.constructs.artifact_registry import ImageRepository, ImageRepositoryProps
+from pace_infra.constructs.bitbucket_federation import (
+    BitbucketFederation,
+    BitbucketFederationProps,
+    FederatedServiceAccount,
+    FederatedServiceAccountProps,
+)
+from pace_infra.constructs.deployer import DEPLOY_ROLES, Deployer, DeployerProps
+from tests.helpers import only, resources, synth_construct
+
+WORKSPACE_UUID = "{11111111-2222-4333-8444-555555555555}"
+REPO_A = "{aaaaaaaa-2222-4333-8444-555555555555}"
+REPO_B = "{bbbbbbbb-2222-4333-8444-555555555555}"
+
+
+# --- image repository --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def registry():
+    props = ImageRepositoryProps(
+        repository_id="pace-images",
+        location="europe-west2",
+        project_id="pace-t",
+        labels={"system": "platform"},
+        keep_recent_versions=15,
+        readers=("serviceAccount:nodes@pace-t.iam.gserviceaccount.com",),
+        writers=("serviceAccount:ci@pace-t.iam.gserviceaccount.com",),
+    )
+    handles = {}
+
+    def build(stack):
+        handles["repo"] = ImageRepository(stack, "images", props=props)
+
+    return synth_construct(build), handles["repo"]
+
+
+def test_registry_is_docker_with_immutable_tags(registry):
+    repository = only(registry[0], "google_artifact_registry_repository")
+    assert repository["format"] == "DOCKER"
+    assert repository["docker_config"] == {"immutable_tags": True}
+
+
+def test_registry_inherits_vulnerability_scanning(registry):
+    repository = only(registry[0], "google_artifact_registry_repository")
+    assert repository["vulnerability_scanning_config"] == {"enablement_config": "INHERITED"}
+
+
+def test_registry_keeps_releases_and_recent_builds_and_deletes_old_untagged(registry):
+    policies = {
+        p["id"]: p
+        for p in only(registry[0], "google_artifact_registry_repository")["cleanup_policies"]
+    }
+    assert policies["keep-releases"]["action"] == "KEEP"
+    assert policies["keep-releases"]["condition"] == {"tag_state": "TAGGED", "tag_prefixes": ["v"]}
+    assert policies["keep-recent"]["most_recent_versions"] == {"keep_count": 15}
+    assert policies["delete-old-untagged"]["action"] == "DELETE"
+    assert policies["delete-old-untagged"]["condition"]["tag_state"] == "UNTAGGED"
+    assert (
+        only(registry[0], "google_artifact_registry_repository")["cleanup_policy_dry_run"] is False
+    )
+
+
+def test_registry_access_is_granted_on_the_repository_not_the_project(registry):
+    doc = registry[0]
+    assert resources(doc, "google_project_iam_member") == {}
+    grants = {
+        g["role"]: g["member"]
+        for g in resources(doc, "google_artifact_registry_repository_iam_member").values()
+    }
+    assert grants == {
+        "roles/artifactregistry.reader": "serviceAccount:nodes@pace-t.iam.gserviceaccount.com",
+        "roles/artifactregistry.writer": "serviceAccount:ci@pace-t.iam.gserviceaccount.com",
+    }
+
+
+def test_registry_url_and_pinned_id(registry):
+    assert registry[1].url == "europe-west2-docker.pkg.dev/pace-t/pace-images"
+    assert list(resources(registry[0], "google_artifact_registry_repository")) == [
+        "image_repository"
+    ]
+
+
+# --- federation --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def federation():
+    handles = {}
+
+    def build(stack):
+        federation = BitbucketFederation(
+            stack,
+            "bitbucket",
+            props=BitbucketFederationProps(
+                pool_id="pace-t-bitbucket",
+                workspace="pace-crm",
+                workspace_uuid=WORKSPACE_UUID,
+                repository_uuids=(REPO_A, REPO_B),
+            ),
+        )
+        handles["federation"] = federation
+        FederatedServiceAccount(
+            stack,
+            "ci",
+            props=FederatedServiceAccountProps(
+                account_id="pace-t-ci",
+                display_name="CI",
+                principals=(federation.principal_set("repository_uuid", REPO_A),),
+            ),
+        )
+
+    return synth_construct(build), handles["federation"]
+
+
+def test_provider_trusts_the_workspace_issuer_with_bitbucket_audience(federation):
+    provider = only(federation[0], "google_iam_workload_identity_pool_provider")
+    assert provider["oidc"] == {
+        "issuer_uri": "https://api.bitbucket.org/2.0/workspaces/pace-crm/pipelines-config/identity/oidc",
+        "allowed_audiences": [
+            "ari:cloud:bitbucket::workspace/11111111-2222-4333-8444-555555555555"
+        ],
+    }
+
+
+def test_provider_maps_repository_and_deployment_environment(federation):
+    mapping = only(federation[0], "google_iam_workload_identity_pool_provider")["attribute_mapping"]
+    assert mapping["google.subject"] == "assertion.sub"
+    assert mapping["attribute.repository_uuid"] == "assertion.repositoryUuid"
+    assert mapping["attribute.deployment_environment_uuid"] == "assertion.deploymentEnvironmentUuid"
+
+
+def test_provider_condition_pins_workspace_and_repositories(federation):
+    condition = only(federation[0], "google_iam_workload_identity_pool_provider")[
+        "attribute_condition"
+    ]
+    assert condition == (
+        f'assertion.workspaceUuid == "{WORKSPACE_UUID}" && '
+        f'assertion.repositoryUuid in ["{REPO_A}", "{REPO_B}"]'
+    )
+
+
+def test_pool_and_provider_ids_are_pinned(federation):
+    assert list(resources(federation[0], "google_iam_workload_identity_pool")) == ["bitbucket_pool"]
+    assert list(resources(federation[0], "google_iam_workload_identity_pool_provider")) == [
+        "bitbucket_provider"
+    ]
+
+
+def test_service_account_is_bound_to_a_repository_principal_set_not_a_subject(federation):
+    binding = only(federation[0], "google_service_account_iam_member")
+    assert binding["role"] == "roles/iam.workloadIdentityUser"
+    assert binding["member"] == (
+        "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.bitbucket_pool.name}"
+        f"/attribute.repository_uuid/{REPO_A}"
+    )
+
+
+# --- deployer ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def deployer():
+    props = DeployerProps(
+        account_id="pace-t-deploy",
+        project_id="pace-t",
+        state_bucket="pace-t-tfstate",
+        principal="principalSet://iam.googleapis.com/pool/attribute.deployment_environment_uuid/x",
+        acts_as=("nodes@pace-t.iam.gserviceaccount.com",),
+    )
+    return synth_construct(lambda stack: Deployer(stack, "deploy", props=props))
+
+
+def test_deployer_holds_the_admin_roles_of_managed_services_and_no_basic_role(deployer):
+    roles = {g["role"] for g in resources(deployer, "google_project_iam_member").values()}
+    assert roles == set(DEPLOY_ROLES)
+    assert not roles & {"roles/owner", "roles/editor", "roles/viewer"}
+
+
+def _sa_grants(doc, role):
+    return [
+        g for g in resources(doc, "google_service_account_iam_member").values() if g["role"] == role
+    ]
+
+
+def test_deployer_acts_as_the_node_sa_only(deployer):
+    (grant,) = _sa_grants(deployer, "roles/iam.serviceAccountUser")
+    assert grant["service_account_id"] == (
+        "projects/pace-t/serviceAccounts/nodes@pace-t.iam.gserviceaccount.com"
+    )
+    project_roles = {g["role"] for g in resources(deployer, "google_project_iam_member").values()}
+    assert "roles/iam.serviceAccountUser" not in project_roles
+
+
+def test_deployer_writes_state_in_the_environment_bucket_only(deployer):
+    grant = only(deployer, "google_storage_bucket_iam_member")
+    assert (grant["bucket"], grant["role"]) == ("pace-t-tfstate", "roles/storage.objectAdmin")
+
+
+def test_only_the_deployment_environment_may_impersonate_the_deployer(deployer):
+    (binding,) = _sa_grants(deployer, "roles/iam.workloadIdentityUser")
+    assert binding["member"].endswith("/attribute.deployment_environment_uuid/x")

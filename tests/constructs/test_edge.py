@@ -1,0 +1,75 @@
+"""Edge: static IP, Cloud Armor policy and SSL policy."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pace_infra.constructs.edge import OWASP_RULE_SETS, Edge, EdgeProps
+from tests.helpers import only, resources, synth_construct
+
+PROPS = EdgeProps(name_prefix="pace-t-web", rate_limit_per_minute=300, labels={"system": "web"})
+
+
+def _synth(props: EdgeProps = PROPS) -> dict:
+    return synth_construct(lambda stack: Edge(stack, "web", props=props))
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return _synth()
+
+
+def _rules(doc) -> dict[int, dict]:
+    return {r["priority"]: r for r in only(doc, "google_compute_security_policy")["rule"]}
+
+
+def test_static_global_ip_with_pinned_id(doc):
+    assert list(resources(doc, "google_compute_global_address")) == ["web_ip"]
+    address = only(doc, "google_compute_global_address")
+    assert (address["name"], address["address_type"]) == ("pace-t-web-ip", "EXTERNAL")
+
+
+def test_every_owasp_rule_set_denies(doc):
+    expressions = [
+        r["match"]["expr"]["expression"] for r in _rules(doc).values() if "expr" in r["match"]
+    ]
+    for rule_set in OWASP_RULE_SETS:
+        assert any(f"'{rule_set}'" in e for e in expressions), rule_set
+    assert all(r["action"] == "deny(403)" for r in _rules(doc).values() if r["priority"] < 2000)
+
+
+def test_owasp_rules_enforce_by_default_and_preview_on_request(doc):
+    assert not any(r["preview"] for r in _rules(doc).values() if "preview" in r)
+    previewed = _rules(_synth(replace(PROPS, waf_preview=True)))
+    owasp = [r for p, r in previewed.items() if 1000 <= p < 1100]
+    assert owasp and all(r["preview"] for r in owasp)
+
+
+def test_log4shell_rule_enforces_even_in_preview():
+    rule = _rules(_synth(replace(PROPS, waf_preview=True)))[1100]
+    assert "cve-canary" in rule["match"]["expr"]["expression"]
+    assert rule["preview"] is False
+
+
+def test_per_client_rate_limit(doc):
+    rule = _rules(doc)[2000]
+    assert rule["action"] == "throttle"
+    options = rule["rate_limit_options"]
+    assert options["enforce_on_key"] == "IP"
+    assert options["exceed_action"] == "deny(429)"
+    assert options["rate_limit_threshold"] == {"count": 300, "interval_sec": 60}
+
+
+def test_default_rule_allows(doc):
+    default = _rules(doc)[2147483647]
+    assert default["action"] == "allow"
+    assert default["match"]["config"]["src_ip_ranges"] == ["*"]
+
+
+def test_ssl_policy_is_tls12_plus_with_configured_profile(doc):
+    policy = only(doc, "google_compute_ssl_policy")
+    assert (policy["min_tls_version"], policy["profile"]) == ("TLS_1_2", "MODERN")
+    restricted = only(_synth(replace(PROPS, ssl_profile="RESTRICTED")), "google_compute_ssl_policy")
+    assert restricted["profile"] == "RESTRICTED"

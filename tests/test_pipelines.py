@@ -1,0 +1,119 @@
+"""bitbucket-pipelines.yml, `make deploy`'s stack list, and `make ci-credentials`."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import yaml
+
+from pace_infra import ci_credentials, units
+from tests.conftest import REPO
+
+PIPELINES = yaml.safe_load((REPO / "bitbucket-pipelines.yml").read_text())
+MAKE_TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text(), re.MULTILINE))
+
+
+def _steps(entries):
+    return [entry["step"] for entry in entries]
+
+
+def _all_steps():
+    pipelines = PIPELINES["pipelines"]
+    entries = [*pipelines["pull-requests"]["**"], *pipelines["branches"]["main"]]
+    return _steps(entries)
+
+
+def test_every_make_target_the_pipeline_runs_exists():
+    used = {
+        target
+        for step in _all_steps()
+        for line in step["script"]
+        # a command: at the start of a line or inside $(...), not the Debian package "make"
+        for target in re.findall(r"(?:^|\$\()make(?: -s)? ([a-z][a-z-]*)", line)
+    }
+    assert used and used <= MAKE_TARGETS, used - MAKE_TARGETS
+
+
+def test_pull_requests_test_synth_checkov_and_publish_the_stacks():
+    (step,) = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
+    assert [line for line in step["script"] if line.startswith("make ")] == [
+        "make test",
+        "make synth",
+        "make checkov",
+    ]
+    assert step["artifacts"] == ["cdktf.out/**"]
+
+
+def test_main_deploys_each_environment_by_hand_in_order_without_keys():
+    verify, *deploys = _steps(PIPELINES["pipelines"]["branches"]["main"])
+    assert "make test" in verify["script"]
+    assert [step["deployment"] for step in deploys] == ["dev", "staging", "prod"]
+    for step in deploys:
+        assert step["trigger"] == "manual"
+        assert step["oidc"] is True
+        assert 'eval "$(make -s ci-credentials)"' in step["script"]
+        assert "make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT" in step["script"]
+    text = (REPO / "bitbucket-pipelines.yml").read_text()
+    assert "GOOGLE_CREDENTIALS" not in text and "private_key" not in text
+
+
+def test_deploy_skips_bootstrap_and_keeps_dependency_order():
+    assert units.pipeline_stacks("prod") == [
+        "prod-network",
+        "prod-gke",
+        "prod-databases",
+        "prod-cicd",
+        "prod-edge",
+        "prod-platform",
+    ]
+
+
+def test_units_cli_refuses_an_unknown_environment(monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    assert units.main(["qa"]) == 2
+    assert "unknown environment 'qa'" in capsys.readouterr().err
+    assert units.main(["dev"]) == 0
+    assert capsys.readouterr().out.split() == units.pipeline_stacks("dev")
+
+
+def test_credential_config_is_an_external_account_impersonating_the_deployer():
+    config = ci_credentials.external_account_config(
+        "projects/1/locations/global/workloadIdentityPools/p/providers/bitbucket-pipelines",
+        "pace-prod-deploy@pace-crm-prod.iam.gserviceaccount.com",
+        "/run/token",
+    )
+    assert config["type"] == "external_account"
+    assert config["audience"] == (
+        "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/"
+        "bitbucket-pipelines"
+    )
+    assert config["service_account_impersonation_url"].endswith(
+        "serviceAccounts/pace-prod-deploy@pace-crm-prod.iam.gserviceaccount.com:generateAccessToken"
+    )
+    assert config["credential_source"] == {"file": "/run/token"}
+
+
+def test_ci_credentials_writes_private_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("BITBUCKET_STEP_OIDC_TOKEN", "header.payload.signature")
+    monkeypatch.setenv(
+        "WIF_PROVIDER", "projects/1/locations/global/workloadIdentityPools/p/providers/b"
+    )
+    monkeypatch.setenv("DEPLOY_SERVICE_ACCOUNT", "d@p.iam.gserviceaccount.com")
+    monkeypatch.setenv("CI_CREDENTIALS_DIR", str(tmp_path / "creds"))
+    assert ci_credentials.main() == 0
+    config_file = tmp_path / "creds" / "google-credentials.json"
+    assert capsys.readouterr().out.strip() == f"export GOOGLE_APPLICATION_CREDENTIALS={config_file}"
+    assert (tmp_path / "creds" / "oidc-token").read_text() == "header.payload.signature"
+    assert json.loads(config_file.read_text())["credential_source"]["file"].endswith("oidc-token")
+    assert config_file.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("missing", ci_credentials.REQUIRED)
+def test_ci_credentials_names_what_is_missing(monkeypatch, capsys, missing):
+    for name in ci_credentials.REQUIRED:
+        monkeypatch.setenv(name, "x")
+    monkeypatch.delenv(missing)
+    assert ci_credentials.main() == 2
+    assert missing in capsys.readouterr().err
