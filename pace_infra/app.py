@@ -12,11 +12,13 @@ from pace_infra.stacks.cicd import CicdStack
 from pace_infra.stacks.databases import DatabasesStack
 from pace_infra.stacks.edge import EdgeStack
 from pace_infra.stacks.gke import GkeStack
+from pace_infra.stacks.monitoring import MonitoringStack
 from pace_infra.stacks.network import NetworkStack
+from pace_infra.stacks.oncall import OncallStack
 from pace_infra.stacks.platform import PlatformStack
-from pace_infra.units import UNITS
+from pace_infra.units import UNITS, units_of
 
-__all__ = ["UNITS", "build_app"]
+__all__ = ["UNITS", "build_app", "units_of"]
 
 
 def build_app(environments: Iterable[Environment], outdir: str | None = None) -> App:
@@ -30,4 +32,9 @@ def build_app(environments: Iterable[Environment], outdir: str | None = None) ->
         CicdStack(app, env, gke.cluster)
         EdgeStack(app, env)
         PlatformStack(app, env, gke.cluster, gke.web_identity, gke.ai_identity)
+        # Where PagerDuty is off, alerts go to the support email only.
+        integration_keys = (
+            OncallStack(app, env).integration_keys if "oncall" in units_of(env) else {}
+        )
+        MonitoringStack(app, env, integration_keys, gke.web_identity, gke.ai_identity)
     return app

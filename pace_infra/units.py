@@ -7,15 +7,32 @@ provider bindings. `python -m pace_infra.units <env>` prints the stacks a pipeli
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-UNITS: tuple[str, ...] = ("bootstrap", "network", "gke", "databases", "cicd", "edge", "platform")
-# Bootstrap keeps local state and is applied once by hand; pipelines never touch it.
-PIPELINE_UNITS: tuple[str, ...] = tuple(unit for unit in UNITS if unit != "bootstrap")
+if TYPE_CHECKING:
+    from pace_infra.config import Environment
+
+UNITS: tuple[str, ...] = (
+    "bootstrap",
+    "network",
+    "gke",
+    "databases",
+    "cicd",
+    "edge",
+    "platform",
+    "oncall",
+    "monitoring",
+)
 
 
-def pipeline_stacks(env_name: str) -> list[str]:
-    """The stacks a deploy of `env_name` applies (cdktf orders them by their dependencies)."""
-    return [f"{env_name}-{unit}" for unit in PIPELINE_UNITS]
+def units_of(env: Environment) -> tuple[str, ...]:
+    """An environment's units: no oncall stack where PagerDuty is off (`oncall.mode: none`)."""
+    return tuple(unit for unit in UNITS if unit != "oncall" or env.oncall.mode != "none")
+
+
+def pipeline_stacks(env: Environment) -> list[str]:
+    """The stacks a deploy applies: all but bootstrap (local state, applied once by hand)."""
+    return [f"{env.name}-{unit}" for unit in units_of(env) if unit != "bootstrap"]
 
 
 def main(argv: list[str]) -> int:
@@ -25,16 +42,15 @@ def main(argv: list[str]) -> int:
         print("usage: python -m pace_infra.units <env>", file=sys.stderr)
         return 2
     try:
-        names = {env.name for env in load_environments()}
+        environments = {env.name: env for env in load_environments()}
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
-    if argv[0] not in names:
-        print(
-            f"unknown environment {argv[0]!r} (known: {', '.join(sorted(names))})", file=sys.stderr
-        )
+    if argv[0] not in environments:
+        known = ", ".join(sorted(environments))
+        print(f"unknown environment {argv[0]!r} (known: {known})", file=sys.stderr)
         return 2
-    print(" ".join(pipeline_stacks(argv[0])))
+    print(" ".join(pipeline_stacks(environments[argv[0]])))
     return 0
 
 

@@ -168,6 +168,26 @@ INVALID = [
     ("waf-mode", "dev", "edge.waf_mode", "block", "is not one of preview, enforce"),
     ("ssl-profile", "dev", "edge.ssl_profile", "COMPATIBLE", "is not one of MODERN, RESTRICTED"),
     ("rate-limit", "dev", "edge.rate_limit_per_minute", 1, "from 10 to 100000"),
+    # oncall, monitoring
+    ("oncall-mode", "dev", "oncall.mode", "sometimes", "is not one of full, low, none"),
+    ("prod-not-paging", "prod", "oncall.mode", "low", "prod must page people"),
+    ("oncall-one-person", "prod", "oncall.members", ["a@pace.example"], "at least two people"),
+    ("oncall-email", "staging", "oncall.members", ["a@pace.example", "bob"], "not an email",
+     "oncall.members[1]"),
+    ("oncall-twice", "staging", "oncall.members", ["a@pace.example", "a@pace.example"], "twice"),
+    ("support-hours", "prod", "oncall.support_hours.start_time", "9am", "HH:MM:SS"),
+    ("support-days", "prod", "oncall.support_hours.days_of_week", [0, 8], "days 1-7"),
+    ("support-email", "dev", "monitoring.support_email", "support", "not an email"),
+    ("uptime-missing-ai", "dev", "monitoring.uptime_checks",
+     [{"name": "crm", "system": "web", "host": "crm.pace.example"}], "for the web and for the ai"),
+    ("uptime-host", "dev", "monitoring.uptime_checks",
+     [{"name": "crm", "system": "web", "host": "https://crm"},
+      {"name": "ai", "system": "ai", "host": "crm.pace.example"}], "is not a host name",
+     "monitoring.uptime_checks[0].host"),
+    ("slo-goal", "dev", "monitoring.availability_goal", 1.0, "[0.9, 1)"),
+    ("threshold-fraction", "dev", "monitoring.thresholds", {"http_5xx_ratio": 5},
+     "between 0 and 1", "monitoring.thresholds.http_5xx_ratio"),
+    ("max-connections", "dev", "databases.pace_db.max_connections", 5, "from 25 to 262143"),
 ]
 # fmt: on
 

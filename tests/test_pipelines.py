@@ -59,23 +59,29 @@ def test_main_deploys_each_environment_by_hand_in_order_without_keys():
     assert "GOOGLE_CREDENTIALS" not in text and "private_key" not in text
 
 
-def test_deploy_skips_bootstrap_and_keeps_dependency_order():
-    assert units.pipeline_stacks("prod") == [
+def test_deploy_skips_bootstrap_and_keeps_dependency_order(environments):
+    envs = {env.name: env for env in environments}
+    assert units.pipeline_stacks(envs["prod"]) == [
         "prod-network",
         "prod-gke",
         "prod-databases",
         "prod-cicd",
         "prod-edge",
         "prod-platform",
+        "prod-oncall",
+        "prod-monitoring",
     ]
+    # dev has no PagerDuty (oncall.mode: none): no oncall stack to deploy.
+    assert "dev-oncall" not in units.pipeline_stacks(envs["dev"])
 
 
-def test_units_cli_refuses_an_unknown_environment(monkeypatch, capsys):
+def test_units_cli_refuses_an_unknown_environment(monkeypatch, capsys, environments):
     monkeypatch.chdir(REPO)
     assert units.main(["qa"]) == 2
     assert "unknown environment 'qa'" in capsys.readouterr().err
     assert units.main(["dev"]) == 0
-    assert capsys.readouterr().out.split() == units.pipeline_stacks("dev")
+    dev = next(env for env in environments if env.name == "dev")
+    assert capsys.readouterr().out.split() == units.pipeline_stacks(dev)
 
 
 def test_credential_config_is_an_external_account_impersonating_the_deployer():

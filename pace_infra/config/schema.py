@@ -98,6 +98,8 @@ class DatabaseInstanceConfig:
     disk_size_gb: int
     # Autoresize grows the disk on its own; the limit caps a runaway (a log or a bad migration).
     disk_autoresize_limit_gb: int
+    # Written as a flag so that the connections alert compares against a known number.
+    max_connections: int = 200
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,70 @@ class EdgeConfig:
 
 
 @dataclass(frozen=True)
+class SupportHours:
+    """When the Support Team works: capacity alerts page at high urgency only then."""
+
+    time_zone: str = "Europe/London"  # IANA name
+    start_time: str = "09:00:00"
+    end_time: str = "17:30:00"
+    days_of_week: tuple[int, ...] = (1, 2, 3, 4, 5)  # 1 = Monday
+
+
+@dataclass(frozen=True)
+class OncallConfig:
+    """PagerDuty for this environment.
+
+    full: the PACE Support team, schedules and escalation; customer-facing failures page 24/7.
+    low: the same services at low urgency only (notifications, never a page at night).
+    none: no PagerDuty; alerts reach the support email only.
+    """
+
+    mode: Literal["full", "low", "none"]
+    # Emails of existing PagerDuty users, in rotation order (primary week by week; the secondary
+    # schedule is the same list shifted by one, so nobody is their own backup).
+    members: tuple[str, ...] = ()
+    rotation_start: str = "2026-01-05T09:00:00Z"  # a Monday, handover time
+    support_hours: SupportHours = field(default_factory=SupportHours)
+
+
+@dataclass(frozen=True)
+class UptimeTarget:
+    """A public HTTPS endpoint checked from several regions every minute."""
+
+    name: str  # crm | ai-backend: names the check and its alert
+    system: Literal["web", "ai"]
+    host: str
+    path: str = "/"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Alert thresholds; defaults from Google's and SRE practice (fractions are 0-1)."""
+
+    http_5xx_ratio: float = 0.05
+    min_requests_per_second: float = 1.0  # no 5xx-ratio alert on a trickle of traffic
+    error_logs_per_minute: float = 10.0
+    container_limit_utilization: float = 0.9
+    node_allocatable_utilization: float = 0.85
+    restarts_per_5_minutes: int = 3
+    sql_cpu_utilization: float = 0.8
+    sql_memory_utilization: float = 0.9
+    sql_disk_utilization: float = 0.85
+    sql_connections_ratio: float = 0.8  # of max_connections
+    certificate_days_left: int = 14
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    support_email: str
+    uptime_checks: tuple[UptimeTarget, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    availability_goal: float = 0.995  # SLO over 28 days
+    latency_goal: float = 0.95  # share of requests under latency_threshold_ms
+    latency_threshold_ms: int = 1000
+
+
+@dataclass(frozen=True)
 class Environment:
     """One environment (`environments/<name>.yaml`): everything its stacks need to know."""
 
@@ -190,6 +256,8 @@ class Environment:
     cicd: CicdConfig
     gitops: GitopsConfig
     platform: PlatformConfig
+    oncall: OncallConfig
+    monitoring: MonitoringConfig
     edge: EdgeConfig = field(default_factory=EdgeConfig)
     # Deletion protection on stateful resources. Only a dev tier may turn it off (for teardown).
     deletion_protection: bool = True

@@ -13,6 +13,7 @@ from pace_infra.config.schema import (
     Environment,
     GitopsConfig,
     GkeConfig,
+    MonitoringConfig,
     NetworkConfig,
     NodePoolConfig,
     PlatformConfig,
@@ -75,6 +76,8 @@ def validate(env: Environment) -> None:
     _validate_cicd(env.cicd, file)
     _validate_gitops(env.gitops, env.cicd, file)
     _validate_platform(env.platform, file)
+    _validate_oncall(env, file)
+    _validate_monitoring(env.monitoring, file)
     if not 10 <= env.edge.rate_limit_per_minute <= 100000:
         raise ConfigError(file, "edge.rate_limit_per_minute", "must be from 10 to 100000")
 
@@ -224,6 +227,8 @@ def _validate_instance(instance: DatabaseInstanceConfig, file: str, key: str) ->
         )
     if instance.disk_size_gb < 10:
         raise ConfigError(file, f"{key}.disk_size_gb", "must be at least 10 (GB)")
+    if not 25 <= instance.max_connections <= 262143:
+        raise ConfigError(file, f"{key}.max_connections", "must be from 25 to 262143")
     if instance.disk_autoresize_limit_gb < instance.disk_size_gb:
         raise ConfigError(file, f"{key}.disk_autoresize_limit_gb", "must not be below disk_size_gb")
 
@@ -286,3 +291,67 @@ def _validate_platform(platform: PlatformConfig, file: str) -> None:
                 )
         if quota.pods < 1:
             raise ConfigError(file, f"platform.{name}.pods", "must be at least 1")
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+
+
+def _validate_oncall(env: Environment, file: str) -> None:
+    oncall = env.oncall
+    if oncall.mode == "full" and len(oncall.members) < 2:
+        raise ConfigError(
+            file, "oncall.members", "full on-call needs at least two people (primary, secondary)"
+        )
+    if env.tier == "prod" and oncall.mode != "full":
+        raise ConfigError(file, "oncall.mode", "prod must page people (full)")
+    for i, member in enumerate(oncall.members):
+        if not _EMAIL.match(member):
+            raise ConfigError(file, f"oncall.members[{i}]", f"{member!r} is not an email address")
+    if len(set(oncall.members)) != len(oncall.members):
+        raise ConfigError(file, "oncall.members", "lists someone twice")
+    if not _RFC3339_UTC.match(oncall.rotation_start):
+        raise ConfigError(file, "oncall.rotation_start", "must be RFC 3339 UTC")
+    hours = oncall.support_hours
+    for key in ("start_time", "end_time"):
+        if not _CLOCK.match(getattr(hours, key)):
+            raise ConfigError(file, f"oncall.support_hours.{key}", "must be HH:MM:SS")
+    if not hours.days_of_week or not set(hours.days_of_week) <= set(range(1, 8)):
+        raise ConfigError(file, "oncall.support_hours.days_of_week", "must be days 1-7")
+
+
+def _validate_monitoring(monitoring: MonitoringConfig, file: str) -> None:
+    if not _EMAIL.match(monitoring.support_email):
+        raise ConfigError(file, "monitoring.support_email", "is not an email address")
+    names = [check.name for check in monitoring.uptime_checks]
+    if {"web", "ai"} - {check.system for check in monitoring.uptime_checks}:
+        raise ConfigError(
+            file, "monitoring.uptime_checks", "needs a check for the web and for the ai system"
+        )
+    if len(set(names)) != len(names):
+        raise ConfigError(file, "monitoring.uptime_checks", "check names must be unique")
+    for i, check in enumerate(monitoring.uptime_checks):
+        if not re.fullmatch(r"[a-z][a-z0-9-]{1,30}", check.name):
+            raise ConfigError(file, f"monitoring.uptime_checks[{i}].name", "must be a short slug")
+        if not _HOST.match(check.host):
+            raise ConfigError(
+                file, f"monitoring.uptime_checks[{i}].host", f"{check.host!r} is not a host name"
+            )
+        if not check.path.startswith("/"):
+            raise ConfigError(file, f"monitoring.uptime_checks[{i}].path", "must start with /")
+    for key in ("availability_goal", "latency_goal"):
+        if not 0.9 <= getattr(monitoring, key) < 1:
+            raise ConfigError(file, f"monitoring.{key}", "must be in [0.9, 1)")
+    fractions = (
+        "http_5xx_ratio",
+        "container_limit_utilization",
+        "node_allocatable_utilization",
+        "sql_cpu_utilization",
+        "sql_memory_utilization",
+        "sql_disk_utilization",
+        "sql_connections_ratio",
+    )
+    for key in fractions:
+        if not 0 < getattr(monitoring.thresholds, key) < 1:
+            raise ConfigError(file, f"monitoring.thresholds.{key}", "must be between 0 and 1")

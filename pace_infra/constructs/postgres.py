@@ -62,6 +62,7 @@ class PostgresInstanceProps:
     network_id: str  # the VPC with Private Service Access
     psa_range_name: str  # the allocated range the instance's private IP comes from
     database_name: str  # the one database of this instance
+    max_connections: int = 200  # written as a flag: the connections alert compares against it
     # Application GSA emails that get an IAM database user and may connect to this instance only.
     iam_service_account_emails: tuple[str, ...] = ()
     availability_type: str = "REGIONAL"
@@ -92,10 +93,11 @@ def _ip_configuration(props: PostgresInstanceProps) -> SqlDatabaseInstanceSettin
     )
 
 
-def _flags() -> list[SqlDatabaseInstanceSettingsDatabaseFlags]:
+def _flags(max_connections: int) -> list[SqlDatabaseInstanceSettingsDatabaseFlags]:
+    flags = {**DATABASE_FLAGS, "max_connections": str(max_connections)}
     return [
         SqlDatabaseInstanceSettingsDatabaseFlags(name=name, value=value)
-        for name, value in DATABASE_FLAGS.items()
+        for name, value in flags.items()
     ]
 
 
@@ -111,7 +113,7 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
         "ip_configuration": _ip_configuration(props),
         # Direct connections are refused: the Auth Proxy / connectors are the only way in.
         "connector_enforcement": "REQUIRED",
-        "database_flags": _flags(),
+        "database_flags": _flags(props.max_connections),
         "insights_config": SqlDatabaseInstanceSettingsInsightsConfig(
             query_insights_enabled=True,
             record_application_tags=True,

@@ -47,6 +47,7 @@ class DatabasesStack(PaceStack):
                     network_id=network.network_id,
                     psa_range_name=network.psa_range_name,
                     database_name=database,
+                    max_connections=size.max_connections,
                     iam_service_account_emails=(identity.email,),
                     availability_type=db.availability,
                     backup_start_time=db.backup_start_time,

@@ -8,12 +8,14 @@ from __future__ import annotations
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
-from pace_infra.app import UNITS
 from pace_infra.config import load_environments
+from pace_infra.units import units_of
 from tests.conftest import REPO
 
 STACK_NAMES = sorted(
-    f"{env.name}-{unit}" for env in load_environments(REPO / "environments") for unit in UNITS
+    f"{env.name}-{unit}"
+    for env in load_environments(REPO / "environments")
+    for unit in units_of(env)
 )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from pace_infra.app import UNITS, build_app
+from pace_infra.app import build_app
+from pace_infra.units import UNITS, units_of
 from tests.helpers import by_name, only, resources
 
 # The APIs issue #2 names; bootstrap may enable more (Terraform's own), never fewer.
@@ -29,12 +30,20 @@ REQUIRED_APIS = {
 
 
 def test_stack_names_are_env_dash_unit(stacks, environments):
-    assert set(stacks) == {f"{env.name}-{unit}" for env in environments for unit in UNITS}
+    assert set(stacks) == {f"{env.name}-{unit}" for env in environments for unit in units_of(env)}
+
+
+def test_only_environments_with_pagerduty_have_an_oncall_stack(environments):
+    for env in environments:
+        assert ("oncall" in units_of(env)) is (env.oncall.mode != "none")
+    assert set(UNITS) - set(units_of(next(e for e in environments if e.name == "dev"))) == {
+        "oncall"
+    }
 
 
 def test_every_stack_has_its_environment_google_provider(stacks, environments):
     for env in environments:
-        for unit in UNITS:
+        for unit in units_of(env):
             (provider,) = stacks[f"{env.name}-{unit}"]["provider"]["google"]
             assert (provider["project"], provider["region"]) == (env.project_id, env.region)
 
@@ -52,7 +61,7 @@ def test_default_labels_keep_their_dashes(stacks):
 
 def test_non_bootstrap_stacks_keep_state_in_the_environment_bucket(stacks, environments):
     for env in environments:
-        for unit in UNITS:
+        for unit in units_of(env):
             if unit == "bootstrap":
                 continue
             backend = stacks[f"{env.name}-{unit}"]["terraform"]["backend"]

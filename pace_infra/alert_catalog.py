@@ -1,0 +1,484 @@
+"""What PACE alerts on: the seed's three rule families (error-rate spikes, resource exhaustion,
+health-check failures) for web, ai and data, plus the platform, SLO burn rates and certificates.
+
+Pure data built from an environment's thresholds and the handles of the monitoring stack
+(uptime check ids, log metric types, SLO names); the Alerting construct turns it into policies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from pace_infra.config import Thresholds
+from pace_infra.constructs.alerting import Aggregation, AlertSpec, LogMatch, Threshold
+
+LB_REQUESTS = "loadbalancing.googleapis.com/https/request_count"
+LB_LATENCIES = "loadbalancing.googleapis.com/https/total_latencies"
+# The CRM's Ingress lives in namespace pace-web: GKE names its URL map k8s2-um-...-pace-web-...
+WEB_URL_MAP = 'resource.label.url_map_name=monitoring.regex.full_match(".*-pace-web-.*")'
+# The AI backend's public endpoints go through the CRM Ingress's path rule /api/ai/*.
+AI_PATH_RULE = 'resource.label.matched_url_path_rule="/api/ai/*"'
+SERVER_ERRORS = "metric.label.response_code_class=500"
+
+
+def lb_filter(metric: str, *selectors: str) -> str:
+    return " ".join((f'metric.type="{metric}"', 'resource.type="https_lb_rule"', *selectors))
+
+
+def application_selectors(app: str) -> tuple[str, ...]:
+    return (WEB_URL_MAP,) if app == "pace-web" else (WEB_URL_MAP, AI_PATH_RULE)
+
+
+@dataclass(frozen=True)
+class CatalogInputs:
+    project_id: str
+    env_name: str
+    thresholds: Thresholds
+    # instance name -> max_connections
+    databases: Mapping[str, int]
+    uptime_checks: Mapping[str, tuple[str, str]]  # name -> (system, check id)
+    log_metrics: Mapping[str, str]  # log metric name -> metric type
+    slo_names: Mapping[str, str]  # "<app>-availability|latency" -> SLO resource name
+
+
+def _container(namespace: str, metric: str) -> str:
+    return (
+        f'metric.type="kubernetes.io/container/{metric}" resource.type="k8s_container" '
+        f'resource.label.namespace_name="{namespace}"'
+    )
+
+
+def _sql(metric: str, project: str, instance: str) -> str:
+    return (
+        f'metric.type="cloudsql.googleapis.com/database/{metric}" '
+        'resource.type="cloudsql_database" '
+        f'resource.label.database_id="{project}:{instance}"'
+    )
+
+
+def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSpec]:
+    per_pod = Aggregation("300s", "ALIGN_DELTA", "REDUCE_SUM", ("resource.label.pod_name",))
+    return [
+        AlertSpec(
+            key=f"{system}-container-cpu",
+            title=f"{namespace}: containers at their CPU limit",
+            system=system,
+            family="exhaustion",
+            severity="WARNING",
+            summary=f"Containers in {namespace} use more than {t.container_limit_utilization:.0%} "
+            "of their CPU limit: they are throttled and respond slowly.",
+            first_steps=f"- `kubectl -n {namespace} top pods`\n"
+            "- Check the HPA and recent deploys in Argo CD",
+            runbook="container-limits",
+            conditions=[
+                Threshold(
+                    name="CPU limit utilization",
+                    filter=_container(namespace, "cpu/limit_utilization"),
+                    threshold=t.container_limit_utilization,
+                    duration="600s",
+                )
+            ],
+        ),
+        AlertSpec(
+            key=f"{system}-container-memory",
+            title=f"{namespace}: containers near their memory limit",
+            system=system,
+            family="exhaustion",
+            severity="WARNING",
+            summary=f"Containers in {namespace} use more than {t.container_limit_utilization:.0%} "
+            "of their memory limit: the next spike is an OOM kill.",
+            first_steps=f"- `kubectl -n {namespace} top pods`\n- Look for OOMKilled in pod status",
+            runbook="container-limits",
+            conditions=[
+                Threshold(
+                    name="Memory limit utilization",
+                    filter=_container(namespace, "memory/limit_utilization"),
+                    threshold=t.container_limit_utilization,
+                )
+            ],
+        ),
+        AlertSpec(
+            key=f"{system}-restart-loop",
+            title=f"{namespace}: containers restarting",
+            system=system,
+            family="health",
+            severity="ERROR",
+            summary=f"A pod in {namespace} restarted more than {t.restarts_per_5_minutes} times in "
+            "5 minutes: it is crash-looping or failing its liveness probe.",
+            first_steps=f"- `kubectl -n {namespace} get pods`\n"
+            f"- `kubectl -n {namespace} logs <pod> --previous`",
+            runbook="restart-loop",
+            conditions=[
+                Threshold(
+                    name="Restarts per pod in 5 minutes",
+                    filter=_container(namespace, "restart_count"),
+                    threshold=t.restarts_per_5_minutes,
+                    duration="0s",
+                    aggregation=per_pod,
+                )
+            ],
+        ),
+    ]
+
+
+def _error_logs(system: str, metric_type: str, subject: str, t: Thresholds) -> AlertSpec:
+    return AlertSpec(
+        key=f"{system}-error-logs",
+        title=f"{subject}: error log spike",
+        system=system,
+        family="error",
+        severity="ERROR",
+        summary=f"{subject} logs more than {t.error_logs_per_minute:g} errors a minute.",
+        first_steps="- Logs Explorer: the log metric's filter, last 30 minutes\n"
+        "- Did a deploy (Argo CD history) or a dependency change just before?",
+        runbook="error-logs",
+        conditions=[
+            Threshold(
+                name="Error log entries per minute",
+                filter=f'metric.type="{metric_type}" resource.type="k8s_container"'
+                if system != "data"
+                else f'metric.type="{metric_type}" resource.type="cloudsql_database"',
+                threshold=t.error_logs_per_minute,
+                aggregation=Aggregation("60s", "ALIGN_SUM", "REDUCE_SUM"),
+            )
+        ],
+    )
+
+
+def _uptime(name: str, system: str, check_id: str) -> list[AlertSpec]:
+    passed = (
+        'metric.type="monitoring.googleapis.com/uptime_check/check_passed" '
+        f'resource.type="uptime_url" metric.label.check_id="{check_id}"'
+    )
+    expires = (
+        'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" '
+        f'resource.type="uptime_url" metric.label.check_id="{check_id}"'
+    )
+    return [
+        AlertSpec(
+            key=f"{system}-uptime-{name}",
+            title=f"Uptime check {name} failing",
+            system=system,
+            family="health",
+            severity="CRITICAL",
+            summary=f"The {name} endpoint fails its HTTPS check from two or more regions: "
+            "users cannot reach it.",
+            first_steps="- Open the URL yourself\n- Uptime check details: which regions, what error"
+            "\n- Load balancer and Ingress status (`kubectl -n pace-web describe ingress`)",
+            runbook="uptime-check",
+            conditions=[
+                Threshold(
+                    name="Regions failing",
+                    filter=passed,
+                    threshold=1,
+                    duration="60s",
+                    aggregation=Aggregation(
+                        "1200s",
+                        "ALIGN_NEXT_OLDER",
+                        "REDUCE_COUNT_FALSE",
+                        ("resource.label.host",),
+                    ),
+                )
+            ],
+        ),
+        AlertSpec(
+            key=f"{system}-certificate-{name}",
+            title=f"Certificate of {name} expires soon",
+            system="platform",
+            family="certificate",
+            severity="WARNING",
+            summary=f"The TLS certificate served for {name} expires in less than 14 days: "
+            "Google-managed renewal is stuck.",
+            first_steps="- `kubectl -n pace-web describe managedcertificate`\n"
+            "- Check the DNS record still points at the static IP",
+            runbook="certificate-expiry",
+            page=False,
+            conditions=[
+                Threshold(
+                    name="Days until the certificate expires",
+                    filter=expires,
+                    threshold=14,
+                    comparison="COMPARISON_LT",
+                    duration="600s",
+                    aggregation=Aggregation("1200s", "ALIGN_NEXT_OLDER", "REDUCE_MIN"),
+                )
+            ],
+        ),
+    ]
+
+
+def _database_alerts(
+    project: str, instance: str, max_connections: int, t: Thresholds
+) -> list[AlertSpec]:
+    def spec(
+        key: str,
+        title: str,
+        family: str,
+        severity: str,
+        summary: str,
+        runbook: str,
+        *conditions: Threshold,
+    ) -> AlertSpec:
+        return AlertSpec(
+            key=f"data-{instance}-{key}",
+            title=f"{instance}: {title}",
+            system="data",
+            family=family,
+            severity=severity,
+            summary=summary,
+            first_steps=f"- Cloud SQL > {instance} > Overview and Query Insights\n"
+            "- Recent migrations or traffic changes",
+            runbook=runbook,
+            conditions=conditions,
+        )
+
+    return [
+        spec(
+            "cpu",
+            "CPU high",
+            "exhaustion",
+            "WARNING",
+            f"CPU above {t.sql_cpu_utilization:.0%} for 10 minutes.",
+            "cloudsql-cpu-memory",
+            Threshold(
+                "CPU utilization",
+                _sql("cpu/utilization", project, instance),
+                t.sql_cpu_utilization,
+                duration="600s",
+            ),
+        ),
+        spec(
+            "memory",
+            "memory high",
+            "exhaustion",
+            "WARNING",
+            f"Memory above {t.sql_memory_utilization:.0%}.",
+            "cloudsql-cpu-memory",
+            Threshold(
+                "Memory utilization",
+                _sql("memory/utilization", project, instance),
+                t.sql_memory_utilization,
+            ),
+        ),
+        spec(
+            "disk",
+            "disk filling",
+            "exhaustion",
+            "WARNING",
+            f"Disk above {t.sql_disk_utilization:.0%} (autoresize has a limit).",
+            "cloudsql-disk",
+            Threshold(
+                "Disk utilization",
+                _sql("disk/utilization", project, instance),
+                t.sql_disk_utilization,
+            ),
+        ),
+        spec(
+            "disk-forecast",
+            "disk full within 6 hours",
+            "exhaustion",
+            "ERROR",
+            "At the current growth the disk is 95% full within 6 hours.",
+            "cloudsql-disk",
+            Threshold(
+                "Disk utilization forecast",
+                _sql("disk/utilization", project, instance),
+                0.95,
+                duration="600s",
+                forecast_horizon="21600s",
+            ),
+        ),
+        spec(
+            "connections",
+            "connections near max_connections",
+            "exhaustion",
+            "WARNING",
+            f"More than {t.sql_connections_ratio:.0%} of max_connections ({max_connections}) "
+            "in use: new connections will be refused.",
+            "cloudsql-connections",
+            Threshold(
+                "Backends",
+                _sql("postgresql/num_backends", project, instance),
+                round(t.sql_connections_ratio * max_connections),
+                aggregation=Aggregation(
+                    "60s", "ALIGN_MEAN", "REDUCE_SUM", ("resource.label.database_id",)
+                ),
+            ),
+        ),
+        spec(
+            "down",
+            "instance down",
+            "health",
+            "CRITICAL",
+            "The instance reports down (or stopped reporting): its application is failing.",
+            "cloudsql-down",
+            Threshold(
+                "Instance up",
+                _sql("up", project, instance),
+                1,
+                comparison="COMPARISON_LT",
+                aggregation=Aggregation("60s", "ALIGN_MIN"),
+                missing_data="EVALUATION_MISSING_DATA_ACTIVE",
+            ),
+        ),
+        spec(
+            "failed",
+            "instance in FAILED state",
+            "health",
+            "CRITICAL",
+            "Cloud SQL reports the instance FAILED.",
+            "cloudsql-down",
+            Threshold(
+                "Instance FAILED",
+                _sql("instance_state", project, instance) + ' metric.label.state="FAILED"',
+                0,
+                aggregation=Aggregation("60s", "ALIGN_COUNT_TRUE"),
+                duration="60s",
+            ),
+        ),
+    ]
+
+
+def _platform_alerts(t: Thresholds) -> list[AlertSpec]:
+    def node(metric: str, what: str) -> AlertSpec:
+        return AlertSpec(
+            key=f"platform-node-{what}",
+            title=f"Nodes short of allocatable {what}",
+            system="platform",
+            family="exhaustion",
+            severity="WARNING",
+            summary=f"Node {what} use is above {t.node_allocatable_utilization:.0%} of "
+            "allocatable: the autoscaler is at its maximum or cannot keep up.",
+            first_steps="- `kubectl top nodes`\n- Node pool autoscaling limits in the config",
+            runbook="node-pressure",
+            conditions=[
+                Threshold(
+                    name=f"Allocatable {what} utilization",
+                    filter=f'metric.type="kubernetes.io/node/{metric}" resource.type="k8s_node"',
+                    threshold=t.node_allocatable_utilization,
+                    duration="600s",
+                )
+            ],
+        )
+
+    return [
+        node("cpu/allocatable_utilization", "cpu"),
+        node("memory/allocatable_utilization", "memory"),
+        AlertSpec(
+            key="platform-unschedulable-pods",
+            title="Pods cannot be scheduled",
+            system="platform",
+            family="exhaustion",
+            severity="WARNING",
+            summary="The scheduler reports FailedScheduling: pods wait for capacity.",
+            first_steps="- `kubectl get pods -A --field-selector=status.phase=Pending`\n"
+            "- `kubectl describe pod <pod>`: taints, quota, or no capacity",
+            runbook="unschedulable-pods",
+            conditions=[
+                LogMatch(
+                    name="FailedScheduling events",
+                    filter='resource.type="k8s_pod" jsonPayload.reason="FailedScheduling"',
+                )
+            ],
+        ),
+    ]
+
+
+def _burn_rate_alerts(slo_key: str, system: str, slo_name: str) -> list[AlertSpec]:
+    def burn(window: str, threshold: float) -> Threshold:
+        return Threshold(
+            name=f"Burn rate over {window}",
+            filter=f'select_slo_burn_rate("{slo_name}", "{window}")',
+            threshold=threshold,
+            duration="0s",
+            aggregation=None,
+        )
+
+    # Multi-window burn rates (Google SRE workbook): the long window proves it is real, the
+    # short one that it is still happening.
+    return [
+        AlertSpec(
+            key=f"{slo_key}-fast-burn",
+            title=f"{slo_key}: error budget burning fast",
+            system=system,
+            family="slo",
+            severity="CRITICAL",
+            summary="At this rate the 28-day error budget is gone in about two days.",
+            first_steps="- SLO dashboard: when did the burn start\n"
+            "- Match it to deploys and alerts",
+            runbook="slo-burn",
+            combiner="AND",
+            conditions=[burn("3600s", 14.4), burn("300s", 14.4)],
+        ),
+        AlertSpec(
+            key=f"{slo_key}-slow-burn",
+            title=f"{slo_key}: error budget burning",
+            system=system,
+            family="slo",
+            severity="WARNING",
+            summary="At this rate the error budget is gone in about five days.",
+            first_steps="- SLO dashboard: which requests fail or are slow",
+            runbook="slo-burn",
+            combiner="AND",
+            conditions=[burn("21600s", 6), burn("1800s", 6)],
+        ),
+    ]
+
+
+def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
+    """Every alert of one environment."""
+    t = inputs.thresholds
+    web_requests = lb_filter(LB_REQUESTS, WEB_URL_MAP)
+    specs: list[AlertSpec] = [
+        AlertSpec(
+            key="web-http-5xx-ratio",
+            title="CRM: 5xx responses spike",
+            system="web",
+            family="error",
+            severity="CRITICAL",
+            summary=f"More than {t.http_5xx_ratio:.0%} of the CRM's requests fail with 5xx at the "
+            "load balancer, with real traffic flowing.",
+            first_steps="- Load balancer logs: which paths and backends\n"
+            "- `kubectl -n pace-web get pods`; Argo CD: a deploy just before?",
+            runbook="http-5xx-ratio",
+            combiner="AND",
+            conditions=[
+                Threshold(
+                    name="5xx ratio",
+                    filter=lb_filter(LB_REQUESTS, WEB_URL_MAP, SERVER_ERRORS),
+                    threshold=t.http_5xx_ratio,
+                    aggregation=Aggregation("60s", "ALIGN_RATE", "REDUCE_SUM"),
+                    denominator_filter=web_requests,
+                    denominator_aggregation=Aggregation("60s", "ALIGN_RATE", "REDUCE_SUM"),
+                ),
+                # The traffic floor: a handful of requests is no ratio worth a page.
+                Threshold(
+                    name="Requests per second",
+                    filter=web_requests,
+                    threshold=t.min_requests_per_second,
+                    aggregation=Aggregation("60s", "ALIGN_RATE", "REDUCE_SUM"),
+                ),
+            ],
+        ),
+        _error_logs("web", inputs.log_metrics["pace-errors-web"], "pace-web", t),
+        _error_logs("ai", inputs.log_metrics["pace-errors-ai"], "pace-ai", t),
+        *_workload_alerts("web", "pace-web", t),
+        *_workload_alerts("ai", "pace-ai", t),
+        *_platform_alerts(t),
+    ]
+    for instance, max_connections in inputs.databases.items():
+        metric_type = inputs.log_metrics[database_log_metric(instance)]
+        error_logs = _error_logs("data", metric_type, instance, t)
+        specs.append(replace(error_logs, key=f"data-{instance}-error-logs"))
+        specs.extend(_database_alerts(inputs.project_id, instance, max_connections, t))
+    for name, (system, check_id) in inputs.uptime_checks.items():
+        specs.extend(_uptime(name, system, check_id))
+    for slo_key, slo_name in inputs.slo_names.items():
+        system = "web" if slo_key.startswith("pace-web") else "ai"
+        specs.extend(_burn_rate_alerts(slo_key, system, slo_name))
+    return specs
+
+
+def database_log_metric(instance: str) -> str:
+    return f"pace-errors-{instance}"

@@ -1,0 +1,109 @@
+"""Dashboards: the PACE overview and one per system, for the Support Team.
+
+The JSON is built here (mosaicLayout of xyCharts and alertCharts), not pasted from the console:
+every chart's filter is visible in review and tested against the metric catalog.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from cdktf_cdktf_provider_google.monitoring_dashboard import MonitoringDashboard
+from constructs import Construct
+
+COLUMNS = 48  # mosaicLayout grid width
+TILE_WIDTH, TILE_HEIGHT = 24, 16
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    filter: str
+    aligner: str = "ALIGN_MEAN"
+    reducer: str | None = None
+    group_by: tuple[str, ...] = ()
+    denominator_filter: str | None = None  # makes it a ratio chart
+
+
+@dataclass(frozen=True)
+class AlertsTile:
+    title: str
+    policy_name: str  # an alert policy's resource name (a reference)
+
+
+def _aggregation(aligner: str, reducer: str | None, group_by: Sequence[str]) -> dict[str, Any]:
+    aggregation: dict[str, Any] = {"alignmentPeriod": "60s", "perSeriesAligner": aligner}
+    if reducer:
+        aggregation["crossSeriesReducer"] = reducer
+        if group_by:
+            aggregation["groupByFields"] = list(group_by)
+    return aggregation
+
+
+def _widget(tile: Chart | AlertsTile) -> dict[str, Any]:
+    if isinstance(tile, AlertsTile):
+        return {"title": tile.title, "alertChart": {"name": tile.policy_name}}
+    aggregation = _aggregation(tile.aligner, tile.reducer, tile.group_by)
+    if tile.denominator_filter:
+        query = {
+            "timeSeriesFilterRatio": {
+                "numerator": {"filter": tile.filter, "aggregation": aggregation},
+                "denominator": {"filter": tile.denominator_filter, "aggregation": aggregation},
+            }
+        }
+    else:
+        query = {"timeSeriesFilter": {"filter": tile.filter, "aggregation": aggregation}}
+    return {
+        "title": tile.title,
+        "xyChart": {
+            "dataSets": [{"timeSeriesQuery": query, "plotType": "LINE"}],
+            "timeshiftDuration": "0s",
+            "yAxis": {"scale": "LINEAR"},
+        },
+    }
+
+
+def dashboard_json(
+    display_name: str, tiles: Sequence[Chart | AlertsTile], labels: Mapping[str, str]
+) -> str:
+    """A mosaicLayout dashboard, two tiles a row, as the Monitoring API takes it."""
+    per_row = COLUMNS // TILE_WIDTH
+    return json.dumps(
+        {
+            "displayName": display_name,
+            "labels": dict.fromkeys(labels, ""),
+            "mosaicLayout": {
+                "columns": COLUMNS,
+                "tiles": [
+                    {
+                        "xPos": (index % per_row) * TILE_WIDTH,
+                        "yPos": (index // per_row) * TILE_HEIGHT,
+                        "width": TILE_WIDTH,
+                        "height": TILE_HEIGHT,
+                        "widget": _widget(tile),
+                    }
+                    for index, tile in enumerate(tiles)
+                ],
+            },
+        },
+        sort_keys=True,
+    )
+
+
+@dataclass(frozen=True)
+class DashboardsProps:
+    # dashboard key -> (display name, tiles)
+    dashboards: Mapping[str, tuple[str, Sequence[Chart | AlertsTile]]]
+    labels: Mapping[str, str]
+
+
+class Dashboards(Construct):
+    def __init__(self, scope: Construct, id_: str, *, props: DashboardsProps) -> None:
+        super().__init__(scope, id_)
+        for key, (display_name, tiles) in props.dashboards.items():
+            MonitoringDashboard(
+                self, key, dashboard_json=dashboard_json(display_name, tiles, props.labels)
+            )

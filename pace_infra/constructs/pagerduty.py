@@ -1,0 +1,255 @@
+"""PagerDutyOnCall: the PACE Support team, its rotations, and the services Cloud Monitoring pages.
+
+The provider reads its token from PAGERDUTY_TOKEN: nothing here holds a credential. People are
+existing PagerDuty users, looked up by email (their contact methods are theirs to manage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_pagerduty.alert_grouping_setting import (
+    AlertGroupingSetting,
+    AlertGroupingSettingConfigA,
+)
+from cdktf_cdktf_provider_pagerduty.business_service import BusinessService
+from cdktf_cdktf_provider_pagerduty.data_pagerduty_user import DataPagerdutyUser
+from cdktf_cdktf_provider_pagerduty.data_pagerduty_vendor import DataPagerdutyVendor
+from cdktf_cdktf_provider_pagerduty.escalation_policy import (
+    EscalationPolicy,
+    EscalationPolicyRule,
+    EscalationPolicyRuleTarget,
+)
+from cdktf_cdktf_provider_pagerduty.schedule import Schedule, ScheduleLayer
+from cdktf_cdktf_provider_pagerduty.service import (
+    Service,
+    ServiceIncidentUrgencyRule,
+    ServiceIncidentUrgencyRuleDuringSupportHours,
+    ServiceIncidentUrgencyRuleOutsideSupportHours,
+    ServiceScheduledActions,
+    ServiceScheduledActionsAt,
+    ServiceSupportHours,
+)
+from cdktf_cdktf_provider_pagerduty.service_dependency import (
+    ServiceDependency,
+    ServiceDependencyDependency,
+    ServiceDependencyDependencyDependentService,
+    ServiceDependencyDependencySupportingService,
+)
+from cdktf_cdktf_provider_pagerduty.service_integration import ServiceIntegration
+from cdktf_cdktf_provider_pagerduty.team import Team
+from cdktf_cdktf_provider_pagerduty.team_membership import TeamMembership
+from constructs import Construct
+
+WEEK_SECONDS = 7 * 24 * 3600
+ESCALATION_DELAY_MINUTES = 5  # PagerDuty's guidance: escalate an unacknowledged page after 5
+ACK_TIMEOUT_SECONDS = "1800"  # an acknowledged incident re-alerts if nobody resolves it in 30 min
+# Cloud Monitoring's PagerDuty integration (older name: Stackdriver).
+MONITORING_VENDOR = "Google Cloud Monitoring"
+
+
+@dataclass(frozen=True)
+class SupportHoursProps:
+    time_zone: str
+    start_time: str
+    end_time: str
+    days_of_week: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PagerDutyOnCallProps:
+    """`paging=True`: the team is paged; False: every incident is low urgency (no pages)."""
+
+    name_suffix: str  # "" for prod, " (staging)" elsewhere: PagerDuty is one account
+    members: Sequence[str]  # user emails, in rotation order
+    rotation_start: str
+    support_hours: SupportHoursProps
+    services: Mapping[str, str]  # service name -> description
+    paging: bool = True
+    team_name: str = "PACE Support"
+    business_service_name: str = "PACE CRM"
+
+
+class PagerDutyOnCall(Construct):
+    """Handles: `integration_keys` (service name -> Cloud Monitoring integration key)."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: PagerDutyOnCallProps) -> None:
+        super().__init__(scope, id_)
+        suffix = props.name_suffix
+        team = Team(
+            self,
+            "team",
+            name=f"{props.team_name}{suffix}",
+            description="Watches the PACE dashboards and answers PACE incidents.",
+        )
+        users = [
+            DataPagerdutyUser(self, f"user-{index}", email=email)
+            for index, email in enumerate(props.members)
+        ]
+        for index, user in enumerate(users):
+            TeamMembership(
+                self,
+                f"member-{index}",
+                team_id=team.id,
+                user_id=user.id,
+                role="responder",
+            )
+        user_ids = [user.id for user in users]
+        # The secondary rotation is the primary shifted by one: nobody backs themselves up.
+        primary = self._schedule(
+            "primary", f"{props.team_name} primary{suffix}", user_ids, props, team
+        )
+        secondary = self._schedule(
+            "secondary",
+            f"{props.team_name} secondary{suffix}",
+            user_ids[1:] + user_ids[:1],
+            props,
+            team,
+        )
+        policy = EscalationPolicy(
+            self,
+            "escalation",
+            name=f"{props.team_name}{suffix}",
+            description="Primary, then secondary after 5 minutes, then the whole team; repeats.",
+            teams=[team.id],
+            num_loops=2,
+            rule=[
+                EscalationPolicyRule(
+                    escalation_delay_in_minutes=ESCALATION_DELAY_MINUTES,
+                    target=[EscalationPolicyRuleTarget(type="schedule_reference", id=primary.id)],
+                ),
+                EscalationPolicyRule(
+                    escalation_delay_in_minutes=ESCALATION_DELAY_MINUTES,
+                    target=[EscalationPolicyRuleTarget(type="schedule_reference", id=secondary.id)],
+                ),
+                EscalationPolicyRule(
+                    escalation_delay_in_minutes=ESCALATION_DELAY_MINUTES,
+                    target=[
+                        EscalationPolicyRuleTarget(type="user_reference", id=user_id)
+                        for user_id in user_ids
+                    ],
+                ),
+            ],
+        )
+
+        vendor = DataPagerdutyVendor(self, "monitoring-vendor", name=MONITORING_VENDOR)
+        business = BusinessService(
+            self,
+            "business",
+            name=f"{props.business_service_name}{suffix}",
+            description="The PACE CRM as its users see it.",
+            team=team.id,
+        )
+        services: list[Service] = []
+        self.integration_keys: dict[str, str] = {}
+        for name, description in props.services.items():
+            service = Service(
+                self,
+                f"service-{name}",
+                name=f"{name}{suffix}",
+                description=description,
+                escalation_policy=policy.id,
+                # Cloud Monitoring resolves the incident when the condition clears.
+                auto_resolve_timeout="null",
+                acknowledgement_timeout=ACK_TIMEOUT_SECONDS,
+                **self._urgency(props),
+            )
+            services.append(service)
+            integration = ServiceIntegration(
+                self,
+                f"integration-{name}",
+                name=MONITORING_VENDOR,
+                service=service.id,
+                vendor=vendor.id,
+            )
+            self.integration_keys[name] = integration.integration_key
+            ServiceDependency(
+                self,
+                f"depends-on-{name}",
+                dependency=[
+                    ServiceDependencyDependency(
+                        dependent_service=[
+                            ServiceDependencyDependencyDependentService(
+                                id=business.id, type="business_service"
+                            )
+                        ],
+                        supporting_service=[
+                            ServiceDependencyDependencySupportingService(
+                                id=service.id, type="service"
+                            )
+                        ],
+                    )
+                ],
+            )
+        # One incident per storm: alerts of a service within 15 minutes fold into the first.
+        AlertGroupingSetting(
+            self,
+            "grouping",
+            name=f"PACE alert storms{suffix}",
+            type="time",
+            config=AlertGroupingSettingConfigA(timeout=15),
+            services=[service.id for service in services],
+        )
+
+    def _schedule(
+        self,
+        id_: str,
+        name: str,
+        user_ids: list[str],
+        props: PagerDutyOnCallProps,
+        team: Team,
+    ) -> Schedule:
+        return Schedule(
+            self,
+            id_,
+            name=name,
+            time_zone=props.support_hours.time_zone,
+            teams=[team.id],
+            layer=[
+                ScheduleLayer(
+                    name="Weekly",
+                    start=props.rotation_start,
+                    rotation_virtual_start=props.rotation_start,
+                    rotation_turn_length_seconds=WEEK_SECONDS,
+                    users=user_ids,
+                )
+            ],
+        )
+
+    @staticmethod
+    def _urgency(props: PagerDutyOnCallProps) -> dict:
+        if not props.paging:
+            return {
+                "incident_urgency_rule": ServiceIncidentUrgencyRule(type="constant", urgency="low")
+            }
+        hours = props.support_hours
+        return {
+            # In support hours everything is high urgency. Outside them urgency follows the
+            # alert's severity: CRITICAL/ERROR (customer-facing failures) page at high urgency,
+            # WARNING (capacity trends) waits at low urgency until support hours start.
+            "incident_urgency_rule": ServiceIncidentUrgencyRule(
+                type="use_support_hours",
+                during_support_hours=ServiceIncidentUrgencyRuleDuringSupportHours(
+                    type="constant", urgency="high"
+                ),
+                outside_support_hours=ServiceIncidentUrgencyRuleOutsideSupportHours(
+                    type="constant", urgency="severity_based"
+                ),
+            ),
+            "support_hours": ServiceSupportHours(
+                type="fixed_time_per_day",
+                time_zone=hours.time_zone,
+                start_time=hours.start_time,
+                end_time=hours.end_time,
+                days_of_week=list(hours.days_of_week),
+            ),
+            # Low-urgency incidents still open when support hours start become high urgency.
+            "scheduled_actions": [
+                ServiceScheduledActions(
+                    type="urgency_change",
+                    to_urgency="high",
+                    at=[ServiceScheduledActionsAt(type="named_time", name="support_hours_start")],
+                )
+            ],
+        }

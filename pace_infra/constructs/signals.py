@@ -1,0 +1,70 @@
+"""Signals: log-based metrics and uptime checks that alerts, dashboards and SLOs read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from cdktf_cdktf_provider_google.logging_metric import LoggingMetric
+from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
+    MonitoringUptimeCheckConfig,
+    MonitoringUptimeCheckConfigHttpCheck,
+    MonitoringUptimeCheckConfigMonitoredResource,
+)
+from constructs import Construct
+
+# At least three checker regions (Google's minimum when regions are chosen); an alert needs two
+# of them failing, so one region's network trouble never pages anyone.
+CHECKER_REGIONS: tuple[str, ...] = ("EUROPE", "USA", "ASIA_PACIFIC")
+
+
+@dataclass(frozen=True)
+class UptimeCheck:
+    name: str
+    host: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SignalsProps:
+    project_id: str
+    # log metric name -> logging filter (a counter of matching entries)
+    log_metrics: Mapping[str, str]
+    uptime_checks: Sequence[UptimeCheck]
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class Signals(Construct):
+    """Handles: `log_metric_types` (name -> metric type), `uptime_check_ids` (name -> id)."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: SignalsProps) -> None:
+        super().__init__(scope, id_)
+        self.log_metric_types: dict[str, str] = {}
+        for name, log_filter in props.log_metrics.items():
+            metric = LoggingMetric(self, f"log-{name}", name=name, filter=log_filter)
+            # Referencing the resource makes alerts wait until the metric exists.
+            self.log_metric_types[name] = f"logging.googleapis.com/user/{metric.name}"
+        self.uptime_check_ids: dict[str, str] = {}
+        for check in props.uptime_checks:
+            uptime = MonitoringUptimeCheckConfig(
+                self,
+                f"uptime-{check.name}",
+                display_name=f"{check.name} ({check.host}{check.path})",
+                period="60s",
+                timeout="10s",
+                selected_regions=list(CHECKER_REGIONS),
+                http_check=MonitoringUptimeCheckConfigHttpCheck(
+                    path=check.path,
+                    port=443,
+                    use_ssl=True,
+                    validate_ssl=True,  # a broken certificate is an outage for users
+                    request_method="GET",
+                ),
+                monitored_resource=MonitoringUptimeCheckConfigMonitoredResource(
+                    type="uptime_url",
+                    labels={"project_id": props.project_id, "host": check.host},
+                ),
+                log_check_failures=True,
+                user_labels=dict(props.labels),
+            )
+            self.uptime_check_ids[check.name] = uptime.uptime_check_id

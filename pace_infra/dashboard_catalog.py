@@ -1,0 +1,192 @@
+"""What the Support Team sees: the PACE overview and one dashboard per system."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pace_infra.alert_catalog import (
+    LB_LATENCIES,
+    LB_REQUESTS,
+    SERVER_ERRORS,
+    WEB_URL_MAP,
+    lb_filter,
+)
+from pace_infra.constructs.dashboards import AlertsTile, Chart
+
+
+def _container(namespace: str, metric: str) -> str:
+    return (
+        f'metric.type="kubernetes.io/container/{metric}" resource.type="k8s_container" '
+        f'resource.label.namespace_name="{namespace}"'
+    )
+
+
+NODE = 'resource.type="k8s_node"'
+
+
+def _node(metric: str) -> str:
+    return f'metric.type="kubernetes.io/node/{metric}" {NODE}'
+
+
+def _sql(metric: str) -> str:
+    return (
+        f'metric.type="cloudsql.googleapis.com/database/{metric}" resource.type="cloudsql_database"'
+    )
+
+
+def _by_database(title: str, metric: str) -> Chart:
+    return Chart(title, _sql(metric), "ALIGN_MEAN", "REDUCE_MEAN", ("resource.label.database_id",))
+
+
+def _latency(percentile: int) -> Chart:
+    return Chart(
+        f"CRM latency p{percentile} (ms)",
+        lb_filter(LB_LATENCIES, WEB_URL_MAP),
+        f"ALIGN_PERCENTILE_{percentile:02d}",
+        "REDUCE_MEAN",
+    )
+
+
+TRAFFIC = Chart("CRM requests/s", lb_filter(LB_REQUESTS, WEB_URL_MAP), "ALIGN_RATE", "REDUCE_SUM")
+ERROR_RATIO = Chart(
+    "CRM 5xx ratio",
+    lb_filter(LB_REQUESTS, WEB_URL_MAP, SERVER_ERRORS),
+    "ALIGN_RATE",
+    "REDUCE_SUM",
+    denominator_filter=lb_filter(LB_REQUESTS, WEB_URL_MAP),
+)
+UPTIME = Chart(
+    "Uptime checks passing (by check)",
+    'metric.type="monitoring.googleapis.com/uptime_check/check_passed" resource.type="uptime_url"',
+    "ALIGN_FRACTION_TRUE",
+    "REDUCE_MEAN",
+    ("metric.label.check_id",),
+)
+RESTARTS = Chart(
+    "Container restarts (by namespace)",
+    'metric.type="kubernetes.io/container/restart_count" resource.type="k8s_container"',
+    "ALIGN_DELTA",
+    "REDUCE_SUM",
+    ("resource.label.namespace_name",),
+)
+
+
+def _workload(namespace: str) -> list[Chart]:
+    return [
+        Chart(
+            f"{namespace} CPU / limit",
+            _container(namespace, "cpu/limit_utilization"),
+            "ALIGN_MEAN",
+            "REDUCE_MAX",
+            ("resource.label.pod_name",),
+        ),
+        Chart(
+            f"{namespace} memory / limit",
+            _container(namespace, "memory/limit_utilization"),
+            "ALIGN_MEAN",
+            "REDUCE_MAX",
+            ("resource.label.pod_name",),
+        ),
+        Chart(
+            f"{namespace} restarts",
+            _container(namespace, "restart_count"),
+            "ALIGN_DELTA",
+            "REDUCE_SUM",
+            ("resource.label.pod_name",),
+        ),
+    ]
+
+
+def dashboards(
+    env_name: str, log_metrics: Mapping[str, str], policy_names: Mapping[str, str]
+) -> dict[str, tuple[str, Sequence[Chart | AlertsTile]]]:
+    """Dashboard key -> (display name, tiles)."""
+
+    def alerts(*keys: str) -> list[AlertsTile]:
+        return [
+            AlertsTile(f"Alert: {key}", policy_names[key]) for key in keys if key in policy_names
+        ]
+
+    def errors(system: str) -> Chart:
+        metric = log_metrics[f"pace-errors-{system}"]
+        return Chart(
+            f"pace-{system} error logs/min",
+            f'metric.type="{metric}" resource.type="k8s_container"',
+            "ALIGN_SUM",
+            "REDUCE_SUM",
+        )
+
+    sql = [
+        _by_database("Cloud SQL CPU", "cpu/utilization"),
+        _by_database("Cloud SQL memory", "memory/utilization"),
+        _by_database("Cloud SQL disk", "disk/utilization"),
+        Chart(
+            "Cloud SQL connections",
+            _sql("postgresql/num_backends"),
+            "ALIGN_MEAN",
+            "REDUCE_SUM",
+            ("resource.label.database_id",),
+        ),
+        Chart(
+            "Cloud SQL up", _sql("up"), "ALIGN_MIN", "REDUCE_MIN", ("resource.label.database_id",)
+        ),
+    ]
+    title = f"PACE {env_name}"
+    return {
+        "overview": (
+            f"{title}: overview",
+            [
+                TRAFFIC,
+                ERROR_RATIO,
+                _latency(50),
+                _latency(95),
+                _latency(99),
+                UPTIME,
+                RESTARTS,
+                *sql[:3],
+                *alerts("web-http-5xx-ratio", "web-uptime-crm", "ai-uptime-ai-backend"),
+            ],
+        ),
+        "web": (
+            f"{title}: web (CRM)",
+            [
+                TRAFFIC,
+                ERROR_RATIO,
+                _latency(95),
+                errors("web"),
+                *_workload("pace-web"),
+                *alerts("web-http-5xx-ratio", "web-error-logs"),
+            ],
+        ),
+        "ai": (
+            f"{title}: ai (AI backend, MCP servers)",
+            [
+                errors("ai"),
+                *_workload("pace-ai"),
+                UPTIME,
+                *alerts("ai-error-logs", "ai-restart-loop"),
+            ],
+        ),
+        "data": (f"{title}: data (Cloud SQL)", sql),
+        "platform": (
+            f"{title}: platform (cluster, nodes)",
+            [
+                Chart(
+                    "Node CPU / allocatable",
+                    _node("cpu/allocatable_utilization"),
+                    "ALIGN_MEAN",
+                    "REDUCE_MAX",
+                    ("resource.label.node_name",),
+                ),
+                Chart(
+                    "Node memory / allocatable",
+                    _node("memory/allocatable_utilization"),
+                    "ALIGN_MEAN",
+                    "REDUCE_MAX",
+                    ("resource.label.node_name",),
+                ),
+                RESTARTS,
+                *alerts("platform-node-cpu", "platform-node-memory", "platform-unschedulable-pods"),
+            ],
+        ),
+    }

@@ -1,0 +1,317 @@
+"""The oncall and monitoring stacks: every alert is routed, documented, valid and covered."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.conftest import REPO
+from tests.helpers import only, resources
+
+# Metric types from shared/reference/ops-signals.md (the catalog Cloud Monitoring documents);
+# a filter naming anything else is a typo that would alert on nothing.
+KNOWN_METRICS = {
+    "loadbalancing.googleapis.com/https/request_count",
+    "loadbalancing.googleapis.com/https/total_latencies",
+    "kubernetes.io/container/restart_count",
+    "kubernetes.io/container/cpu/limit_utilization",
+    "kubernetes.io/container/memory/limit_utilization",
+    "kubernetes.io/node/cpu/allocatable_utilization",
+    "kubernetes.io/node/memory/allocatable_utilization",
+    "cloudsql.googleapis.com/database/up",
+    "cloudsql.googleapis.com/database/instance_state",
+    "cloudsql.googleapis.com/database/cpu/utilization",
+    "cloudsql.googleapis.com/database/memory/utilization",
+    "cloudsql.googleapis.com/database/disk/utilization",
+    "cloudsql.googleapis.com/database/postgresql/num_backends",
+    "monitoring.googleapis.com/uptime_check/check_passed",
+    "monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires",
+}
+SEED_SYSTEMS = ("web", "ai", "data")
+SEED_FAMILIES = ("error", "exhaustion", "health")
+METRIC_TYPE = re.compile(r'metric\.type="([^"]+)"')
+
+
+def _policies(stacks, env) -> list[dict]:
+    return list(
+        resources(stacks[f"{env.name}-monitoring"], "google_monitoring_alert_policy").values()
+    )
+
+
+def _seconds(duration: str) -> int:
+    assert duration.endswith("s"), duration
+    return int(duration[:-1])
+
+
+def _log_metric_types(stacks, env) -> set[str]:
+    metrics = resources(stacks[f"{env.name}-monitoring"], "google_logging_metric").values()
+    return {f"logging.googleapis.com/user/{m['name']}" for m in metrics}
+
+
+def _resolve_log_metric_references(text: str, stacks, env) -> str:
+    # A log metric's type references its resource: logging.googleapis.com/user/${...name}
+    metrics = resources(stacks[f"{env.name}-monitoring"], "google_logging_metric")
+    for logical_id, metric in metrics.items():
+        text = text.replace(f"${{google_logging_metric.{logical_id}.name}}", metric["name"])
+    return text
+
+
+def test_every_policy_has_a_channel_severity_documentation_and_auto_close(stacks, environments):
+    for env in environments:
+        for policy in _policies(stacks, env):
+            name = policy["display_name"]
+            assert policy["notification_channels"], name
+            assert policy["severity"] in {"CRITICAL", "ERROR", "WARNING"}, name
+            assert policy["documentation"]["mime_type"] == "text/markdown", name
+            assert policy["alert_strategy"]["auto_close"] == "1800s", name
+            assert {"system", "family", "severity"} <= set(policy["user_labels"]), name
+
+
+def test_every_policy_links_an_existing_runbook(stacks, environments):
+    for env in environments:
+        for policy in _policies(stacks, env):
+            links = re.findall(
+                r"docs/runbooks/([a-z0-9-]+\.md)", policy["documentation"]["content"]
+            )
+            assert len(links) == 1, policy["display_name"]
+            assert (REPO / "docs" / "runbooks" / links[0]).is_file(), links[0]
+
+
+def test_conditions_are_threshold_or_log_match_only(stacks, environments):
+    for env in environments:
+        for policy in _policies(stacks, env):
+            for condition in policy["conditions"]:
+                kinds = set(condition) - {"display_name"}
+                assert kinds <= {"condition_threshold", "condition_matched_log"}, kinds
+
+
+def test_condition_parts_are_valid(stacks, environments):
+    for env in environments:
+        known = KNOWN_METRICS | _log_metric_types(stacks, env)
+        for policy in _policies(stacks, env):
+            for condition in policy["conditions"]:
+                threshold = condition.get("condition_threshold")
+                if threshold is None:
+                    assert policy["alert_strategy"]["notification_rate_limit"]["period"]
+                    continue
+                name = policy["display_name"]
+                assert threshold["comparison"] in {"COMPARISON_GT", "COMPARISON_LT"}, name
+                assert _seconds(threshold["duration"]) % 60 == 0, name
+                for aggregation in threshold.get("aggregations", []) + threshold.get(
+                    "denominator_aggregations", []
+                ):
+                    assert _seconds(aggregation["alignment_period"]) >= 60, name
+                text = _resolve_log_metric_references(threshold["filter"], stacks, env)
+                if text.startswith("select_slo_burn_rate("):
+                    continue
+                (metric,) = METRIC_TYPE.findall(text)
+                assert metric in known, (name, metric)
+
+
+@pytest.mark.parametrize("system", SEED_SYSTEMS)
+@pytest.mark.parametrize("family", SEED_FAMILIES)
+def test_seed_rule_families_cover_web_ai_and_data(stacks, environments, system, family):
+    for env in environments:
+        covered = {
+            (p["user_labels"]["system"], p["user_labels"]["family"]) for p in _policies(stacks, env)
+        }
+        assert (system, family) in covered, env.name
+
+
+def test_prod_pages_the_system_service_and_emails_support(stacks, environments):
+    prod = next(env for env in environments if env.name == "prod")
+    doc = stacks["prod-monitoring"]
+    channels = resources(doc, "google_monitoring_notification_channel")
+    by_system = {
+        logical_id.split("pagerduty-")[1].split("_")[0]: logical_id
+        for logical_id, channel in channels.items()
+        if channel["type"] == "pagerduty"
+    }
+    (email,) = [k for k, c in channels.items() if c["type"] == "email"]
+    assert set(by_system) == {"web", "ai", "data", "platform"}
+    for policy in _policies(stacks, prod):
+        refs = policy["notification_channels"]
+        assert f"${{google_monitoring_notification_channel.{email}.name}}" in refs
+        if policy["user_labels"]["family"] == "certificate":
+            assert len(refs) == 1, "certificate expiry is a notification, not a page"
+        else:
+            system = policy["user_labels"]["system"]
+            assert f"${{google_monitoring_notification_channel.{by_system[system]}.name}}" in refs
+
+
+def test_integration_keys_come_from_the_oncall_stack(stacks, environments):
+    for env in environments:
+        channels = resources(
+            stacks[f"{env.name}-monitoring"], "google_monitoring_notification_channel"
+        )
+        pagerduty = [c for c in channels.values() if c["type"] == "pagerduty"]
+        if env.oncall.mode == "none":
+            assert pagerduty == []
+            continue
+        assert len(pagerduty) == 4
+        for channel in pagerduty:
+            key = channel["sensitive_labels"]["service_key"]
+            assert key.startswith(
+                f"${{data.terraform_remote_state.cross-stack-reference-input-{env.name}-oncall."
+            )
+            assert "integration_key" in key
+
+
+def test_uptime_checks_are_https_validated_every_minute_from_three_regions(stacks, environments):
+    for env in environments:
+        checks = resources(
+            stacks[f"{env.name}-monitoring"], "google_monitoring_uptime_check_config"
+        )
+        assert len(checks) == len(env.monitoring.uptime_checks)
+        hosts = {c["monitored_resource"]["labels"]["host"] for c in checks.values()}
+        assert hosts == {c.host for c in env.monitoring.uptime_checks}
+        for check in checks.values():
+            assert check["period"] == "60s"
+            assert check["http_check"]["use_ssl"] and check["http_check"]["validate_ssl"]
+            assert check["http_check"]["port"] == 443
+            assert len(check["selected_regions"]) >= 3
+
+
+def test_slos_per_application_with_fast_and_slow_burn_alerts(stacks, environments):
+    for env in environments:
+        doc = stacks[f"{env.name}-monitoring"]
+        slos = {s["slo_id"]: s for s in resources(doc, "google_monitoring_slo").values()}
+        assert set(slos) == {
+            "pace-web-availability",
+            "pace-web-latency",
+            "pace-ai-availability",
+            "pace-ai-latency",
+        }
+        assert slos["pace-web-availability"]["goal"] == env.monitoring.availability_goal
+        burns = {
+            p["display_name"].split(": ", 1)[1]: p
+            for p in _policies(stacks, env)
+            if p["user_labels"]["family"] == "slo"
+        }
+        assert len(burns) == 8
+        for title, policy in burns.items():
+            assert policy["combiner"] == "AND" and len(policy["conditions"]) == 2
+            expected = "CRITICAL" if "fast" in title else "WARNING"
+            assert policy["severity"] == expected, title
+
+
+def test_applications_may_write_traces_and_metrics_only(stacks, environments):
+    for env in environments:
+        grants = resources(stacks[f"{env.name}-monitoring"], "google_project_iam_member").values()
+        by_member: dict[str, set[str]] = {}
+        for grant in grants:
+            by_member.setdefault(grant["member"], set()).add(grant["role"])
+        assert len(by_member) == 2
+        for member, roles in by_member.items():
+            assert re.search(r"identity_(web|ai)_sa", member)
+            assert roles == {"roles/cloudtrace.agent", "roles/monitoring.metricWriter"}
+
+
+def _filters(node) -> list[str]:
+    """Every `filter` string anywhere in a widget."""
+    if isinstance(node, dict):
+        found = [node["filter"]] if isinstance(node.get("filter"), str) else []
+        return found + [f for value in node.values() for f in _filters(value)]
+    if isinstance(node, list):
+        return [f for item in node for f in _filters(item)]
+    return []
+
+
+def test_dashboards_are_valid_and_chart_known_metrics_only(stacks, environments):
+    for env in environments:
+        doc = stacks[f"{env.name}-monitoring"]
+        known = KNOWN_METRICS | _log_metric_types(stacks, env)
+        dashboards = list(resources(doc, "google_monitoring_dashboard").values())
+        titles = set()
+        charted = set()
+        for dashboard in dashboards:
+            body = json.loads(
+                _resolve_log_metric_references(dashboard["dashboard_json"], stacks, env)
+            )
+            titles.add(body["displayName"])
+            assert body["mosaicLayout"]["tiles"]
+            for tile in body["mosaicLayout"]["tiles"]:
+                widget = tile["widget"]
+                assert {"xyChart", "alertChart"} & set(widget), widget["title"]
+                for chart_filter in _filters(widget):
+                    (metric,) = METRIC_TYPE.findall(chart_filter)
+                    assert metric in known, (body["displayName"], metric)
+                    charted.add(metric)
+        assert len(dashboards) == 5
+        assert any("overview" in t for t in titles)
+        # Traffic, containers, nodes and every database signal are on a dashboard.
+        assert {
+            "loadbalancing.googleapis.com/https/request_count",
+            "kubernetes.io/container/restart_count",
+            "kubernetes.io/node/cpu/allocatable_utilization",
+            "cloudsql.googleapis.com/database/up",
+        } <= charted
+
+
+def test_oncall_team_schedules_and_escalation(stacks, environments):
+    prod = next(env for env in environments if env.name == "prod")
+    doc = stacks["prod-oncall"]
+    assert only(doc, "pagerduty_team")["name"] == "PACE Support"
+    memberships = resources(doc, "pagerduty_team_membership")
+    assert len(memberships) == len(prod.oncall.members)
+    schedules = {s["name"]: s for s in resources(doc, "pagerduty_schedule").values()}
+    primary, secondary = schedules["PACE Support primary"], schedules["PACE Support secondary"]
+    assert primary["layer"][0]["rotation_turn_length_seconds"] == 604800
+    assert (
+        secondary["layer"][0]["users"]
+        == primary["layer"][0]["users"][1:] + primary["layer"][0]["users"][:1]
+    )
+    policy = only(doc, "pagerduty_escalation_policy")
+    assert policy["num_loops"] >= 1
+    rules = policy["rule"]
+    assert [r["escalation_delay_in_minutes"] for r in rules] == [5, 5, 5]
+    assert [t["type"] for t in rules[0]["target"]] == ["schedule_reference"]
+    assert [t["type"] for t in rules[1]["target"]] == ["schedule_reference"]
+    assert len(rules[2]["target"]) == len(prod.oncall.members)
+
+
+def test_prod_services_page_24_7_by_severity_and_capacity_in_support_hours(stacks):
+    services = resources(stacks["prod-oncall"], "pagerduty_service").values()
+    assert {s["name"] for s in services} == {"pace-web", "pace-ai", "pace-data", "pace-platform"}
+    for service in services:
+        assert service["auto_resolve_timeout"] == "null"
+        rule = service["incident_urgency_rule"]
+        assert rule["type"] == "use_support_hours"
+        assert rule["during_support_hours"] == {"type": "constant", "urgency": "high"}
+        assert rule["outside_support_hours"] == {"type": "constant", "urgency": "severity_based"}
+        assert service["scheduled_actions"][0]["to_urgency"] == "high"
+
+
+def test_staging_never_pages_at_night(stacks):
+    for service in resources(stacks["staging-oncall"], "pagerduty_service").values():
+        assert service["incident_urgency_rule"] == {"type": "constant", "urgency": "low"}
+        assert service["name"].endswith(" (staging)")
+
+
+def test_business_service_depends_on_every_technical_service(stacks):
+    doc = stacks["prod-oncall"]
+    assert only(doc, "pagerduty_business_service")["name"] == "PACE CRM"
+    dependencies = resources(doc, "pagerduty_service_dependency").values()
+    supporting = {d["dependency"][0]["supporting_service"][0]["id"] for d in dependencies}
+    assert len(supporting) == 4
+
+
+def test_every_service_has_a_cloud_monitoring_integration_and_grouping(stacks):
+    doc = stacks["prod-oncall"]
+    (vendor,) = doc["data"]["pagerduty_vendor"].values()
+    assert vendor["name"] == "Google Cloud Monitoring"
+    assert len(resources(doc, "pagerduty_service_integration")) == 4
+    grouping = only(doc, "pagerduty_alert_grouping_setting")
+    assert len(grouping["services"]) == 4
+
+
+def test_pagerduty_token_only_from_the_environment(stacks, synth_dir):
+    for name, doc in stacks.items():
+        for provider in doc.get("provider", {}).get("pagerduty", []):
+            assert "token" not in provider and "user_token" not in provider, name
+    for path in synth_dir.rglob("*.json"):
+        text = path.read_text()
+        assert not re.search(r'"service_key"\s*:\s*"(?!\$\{)', text), path.name
+        assert not re.search(r'"integration_key"\s*:\s*"', text), path.name
