@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -22,6 +22,9 @@ help:
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
+	@echo "make review     what this change does to the synthesized stacks, with risk flags"
+	@echo "                (BASE=<ref>, REVIEW_ARGS='--format markdown --fail-on-risk')"
+	@echo "make deploy-order ENV=<env>  the stacks of <env> in dependency order"
 	@echo "make deploy ENV=<env>  cdktf deploy every stack of <env> but bootstrap, in dependency order"
 	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
 
@@ -70,6 +73,15 @@ snapshots: deps
 
 bench: deps
 	$(VENV_PY) -m pace_infra.bench
+
+# Synthesizes the working tree and the base (default: merge base with main) in parallel.
+review: deps
+	@$(VENV_PY) -m pace_infra.review $(if $(BASE),--base $(BASE)) $(REVIEW_ARGS)
+
+deploy-order: deps
+	@test -n "$(ENV)" || { echo "usage: make deploy-order ENV=<env>" >&2; exit 2; }
+	@$(VENV_PY) main.py
+	@$(VENV_PY) -m pace_infra.deploy_order $(ENV)
 
 # Bootstrap (local state) is applied by hand; everything else, in dependency order (cdktf orders
 # the named stacks by their cross-stack references).

@@ -1,8 +1,6 @@
 """The cdktf app (cdktf.json runs it): load environments, build one App, synthesize it."""
 
-import sys
-
-from pace_infra.cli import main
+from pace_infra.cli import exit_now, main
 
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from pace_infra.config import Thresholds
 from pace_infra.constructs.alerting import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.filters import monitoring_filter, slo_burn_rate
 
 LB_REQUESTS = "loadbalancing.googleapis.com/https/request_count"
 LB_LATENCIES = "loadbalancing.googleapis.com/https/total_latencies"
@@ -147,14 +148,15 @@ def _error_logs(system: str, metric_type: str, subject: str, t: Thresholds) -> A
 
 
 def _uptime(name: str, system: str, check_id: str) -> list[AlertSpec]:
-    passed = (
-        'metric.type="monitoring.googleapis.com/uptime_check/check_passed" '
-        f'resource.type="uptime_url" metric.label.check_id="{check_id}"'
-    )
-    expires = (
-        'metric.type="monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires" '
-        f'resource.type="uptime_url" metric.label.check_id="{check_id}"'
-    )
+    def uptime_filter(metric: str) -> str:
+        return monitoring_filter(
+            ("metric.type", f"monitoring.googleapis.com/uptime_check/{metric}"),
+            ("resource.type", "uptime_url"),
+            ("metric.label.check_id", check_id),  # computed by Google: a reference
+        )
+
+    passed = uptime_filter("check_passed")
+    expires = uptime_filter("time_until_ssl_cert_expires")
     return [
         AlertSpec(
             key=f"{system}-uptime-{name}",
@@ -389,7 +391,7 @@ def _burn_rate_alerts(slo_key: str, system: str, slo_name: str) -> list[AlertSpe
     def burn(window: str, threshold: float) -> Threshold:
         return Threshold(
             name=f"Burn rate over {window}",
-            filter=f'select_slo_burn_rate("{slo_name}", "{window}")',
+            filter=slo_burn_rate(slo_name, window),
             threshold=threshold,
             duration="0s",
             aggregation=None,

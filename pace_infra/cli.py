@@ -94,3 +94,15 @@ def synth(outdir: Path) -> int:
 def main() -> int:
     """Entry point: output goes where cdktf asks (`CDKTF_OUTDIR`), else `cdktf.out`."""
     return synth(Path(os.environ.get("CDKTF_OUTDIR", "cdktf.out")))
+
+
+def exit_now(code: int) -> None:
+    """Exit without jsii's graceful shutdown, once everything is written and flushed.
+
+    jsii's atexit hook sends the node kernel an exit message and waits up to 5 s for it; with
+    the google bindings loaded the kernel takes all 5 (measured: 4.7 s of every run). Closing
+    its stdin, which os._exit does, ends it at once (measured: no node process left 0.5 s later).
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -11,7 +11,7 @@ from pace_infra.alert_catalog import (
     WEB_URL_MAP,
     lb_filter,
 )
-from pace_infra.constructs.dashboards import AlertsTile, Chart
+from pace_infra.constructs.dashboards import Chart, IncidentsTile
 
 
 def _container(namespace: str, metric: str) -> str:
@@ -98,14 +98,9 @@ def _workload(namespace: str) -> list[Chart]:
 
 
 def dashboards(
-    env_name: str, log_metrics: Mapping[str, str], policy_names: Mapping[str, str]
-) -> dict[str, tuple[str, Sequence[Chart | AlertsTile]]]:
+    env_name: str, log_metrics: Mapping[str, str]
+) -> dict[str, tuple[str, Sequence[Chart | IncidentsTile]]]:
     """Dashboard key -> (display name, tiles)."""
-
-    def alerts(*keys: str) -> list[AlertsTile]:
-        return [
-            AlertsTile(f"Alert: {key}", policy_names[key]) for key in keys if key in policy_names
-        ]
 
     def errors(system: str) -> Chart:
         metric = log_metrics[f"pace-errors-{system}"]
@@ -144,7 +139,7 @@ def dashboards(
                 UPTIME,
                 RESTARTS,
                 *sql[:3],
-                *alerts("web-http-5xx-ratio", "web-uptime-crm", "ai-uptime-ai-backend"),
+                IncidentsTile(),
             ],
         ),
         "web": (
@@ -155,7 +150,7 @@ def dashboards(
                 _latency(95),
                 errors("web"),
                 *_workload("pace-web"),
-                *alerts("web-http-5xx-ratio", "web-error-logs"),
+                IncidentsTile(),
             ],
         ),
         "ai": (
@@ -164,7 +159,7 @@ def dashboards(
                 errors("ai"),
                 *_workload("pace-ai"),
                 UPTIME,
-                *alerts("ai-error-logs", "ai-restart-loop"),
+                IncidentsTile(),
             ],
         ),
         "data": (f"{title}: data (Cloud SQL)", sql),
@@ -186,7 +181,7 @@ def dashboards(
                     ("resource.label.node_name",),
                 ),
                 RESTARTS,
-                *alerts("platform-node-cpu", "platform-node-memory", "platform-unschedulable-pods"),
+                IncidentsTile(),
             ],
         ),
     }

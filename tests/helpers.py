@@ -65,3 +65,52 @@ def machine_paths(text: str, *roots: str) -> list[str]:
     found = [root for root in roots if root and root in text]
     found += MACHINE_PATH.findall(text)
     return found
+
+
+# --- filters written as one format() call (pace_infra/filters.py) --------------------------------
+
+_FORMAT = re.compile(r'^\$\{format\("([^"]*)", (.*)\)\}$')
+
+
+def filter_text(value: str) -> str:
+    """A filter as Monitoring will read it: `${format("k=%q", "v", ref)}` -> `k="v" k2="${ref}"`."""
+    match = _FORMAT.match(value)
+    if not match:
+        return value
+    template, args = match.groups()
+    values = [
+        arg[1:-1] if arg.startswith('"') else f"${{{arg}}}"
+        for arg in re.findall(r'"[^"]*"|[^, ]+', args)
+    ]
+    for item in values:
+        template = template.replace("%q", f'"{item}"', 1)
+    return template
+
+
+def hcl_unsafe_strings(node: object, path: str = "") -> list[str]:
+    """Paths of strings cdktf's HCL renderer breaks: a reference beside a literal double quote."""
+    if isinstance(node, dict):
+        return [
+            p for key, value in node.items() for p in hcl_unsafe_strings(value, f"{path}.{key}")
+        ]
+    if isinstance(node, list):
+        return [
+            p for i, value in enumerate(node) for p in hcl_unsafe_strings(value, f"{path}[{i}]")
+        ]
+    if isinstance(node, str) and "${" in node:
+        depth, outside = 0, []
+        i = 0
+        while i < len(node):
+            if node.startswith("${", i):
+                depth += 1
+                i += 2
+                continue
+            if node[i] == "{" and depth:
+                depth += 1
+            elif node[i] == "}" and depth:
+                depth -= 1
+            elif node[i] == '"' and not depth:
+                outside.append(i)
+            i += 1
+        return [path] if outside else []
+    return []

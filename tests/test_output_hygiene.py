@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.helpers import machine_paths, secret_findings
+from tests.helpers import hcl_unsafe_strings, machine_paths, secret_findings
 
 
 def _synthesized_files(synth_dir: Path) -> list[Path]:
@@ -66,3 +66,16 @@ def test_path_scanner_accepts_relative_paths_and_url_paths():
     assert (
         machine_paths('"path": "../../../terraform.dev-bootstrap.tfstate", "u": "/healthz"') == []
     )
+
+
+def test_no_string_breaks_the_hcl_exit_path(stacks):
+    # cdktf synth --hcl leaves quotes unescaped in a string holding a reference (see
+    # pace_infra/filters.py); such a string would corrupt the HCL of its whole stack.
+    offenders = {name: found for name, doc in stacks.items() if (found := hcl_unsafe_strings(doc))}
+    assert offenders == {}
+
+
+def test_hcl_scanner_flags_quotes_beside_a_reference():
+    assert hcl_unsafe_strings({"f": 'metric.label.check_id="${google_x.y.id}"'}) == [".f"]
+    assert hcl_unsafe_strings({"f": '${format("check_id=%q", google_x.y.id)}'}) == []
+    assert hcl_unsafe_strings({"f": 'metric.type="kubernetes.io/x"'}) == []

@@ -38,12 +38,14 @@ def test_every_make_target_the_pipeline_runs_exists():
 
 def test_pull_requests_test_synth_checkov_and_publish_the_stacks():
     (step,) = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
-    assert [line for line in step["script"] if line.startswith("make ")] == [
+    assert [line.split(";")[0] for line in step["script"] if line.startswith("make ")] == [
         "make test",
         "make synth",
         "make checkov",
+        'make -s review REVIEW_ARGS="--format markdown --fail-on-risk" > review.md',
     ]
-    assert step["artifacts"] == ["cdktf.out/**"]
+    assert step["artifacts"] == ["cdktf.out/**", "review.md"]
+    assert PIPELINES["clone"] == {"depth": "full"}
 
 
 def test_main_deploys_each_environment_by_hand_in_order_without_keys():

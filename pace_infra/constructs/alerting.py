@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicy,
     MonitoringAlertPolicyAlertStrategy,
@@ -92,6 +93,8 @@ class AlertingProps:
     pagerduty_keys: Mapping[str, str]
     alerts: Sequence[AlertSpec]
     labels: Mapping[str, str] = field(default_factory=dict)
+    # What the policies' filters name and must exist first (log-based metrics).
+    depends_on: Sequence[ITerraformDependable] = ()
 
 
 def _aggregation(cls: type, aggregation: Aggregation) -> object:
@@ -164,7 +167,7 @@ def documentation(spec: AlertSpec, runbook_base_url: str) -> str:
 class Alerting(Construct):
     """Channels (one PagerDuty channel per system, one support email) and the alert policies.
 
-    Handles: `policy_names` (alert key -> policy resource name), `email_channel`.
+    Handle: `email_channel`.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: AlertingProps) -> None:
@@ -191,13 +194,12 @@ class Alerting(Construct):
             )
             pagerduty[system] = channel.name
 
-        self.policy_names: dict[str, str] = {}
         for spec in props.alerts:
             channels = [email.name]
             if spec.page and spec.system in pagerduty:
                 channels.insert(0, pagerduty[spec.system])
             has_log_match = any(isinstance(c, LogMatch) for c in spec.conditions)
-            policy = MonitoringAlertPolicy(
+            MonitoringAlertPolicy(
                 self,
                 spec.key,
                 display_name=f"{props.name_prefix}: {spec.title}",
@@ -225,5 +227,5 @@ class Alerting(Construct):
                     "family": spec.family,
                     "severity": spec.severity.lower(),
                 },
+                depends_on=list(props.depends_on) or None,
             )
-            self.policy_names[spec.key] = policy.name

@@ -30,13 +30,15 @@ class GitOpsApplication:
 
 @dataclass(frozen=True)
 class ArgoCdProps:
-    namespace: str  # created beforehand (with its labels and policies)
+    # A literal name (it is written into the charts' values JSON, where a reference would break
+    # the HCL exit path); the namespace is created beforehand and waited for via depends_on.
+    namespace: str
     repo_url: str
     revision: str
     applications: Sequence[GitOpsApplication]
     high_availability: bool = False
     project: str = "pace"
-    # What must exist before the Applications sync (their destination namespaces).
+    # What must exist first: Argo CD's own namespace and the Applications' destinations.
     depends_on: Sequence[ITerraformDependable] = ()
 
 
@@ -145,6 +147,7 @@ class ArgoCd(Construct):
             atomic=True,
             wait=True,
             timeout=900,
+            depends_on=list(props.depends_on) or None,
         )
         # Replacing the release would uninstall Argo CD (and, with it, prune the applications).
         argocd.override_logical_id("argocd_release")

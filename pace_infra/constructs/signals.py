@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.logging_metric import LoggingMetric
 from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
     MonitoringUptimeCheckConfig,
@@ -35,15 +36,19 @@ class SignalsProps:
 
 
 class Signals(Construct):
-    """Handles: `log_metric_types` (name -> metric type), `uptime_check_ids` (name -> id)."""
+    """Handles: `log_metric_types` (name -> metric type), `uptime_check_ids` (name -> id),
+    `dependables` (what alerts on these signals must wait for)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: SignalsProps) -> None:
         super().__init__(scope, id_)
         self.log_metric_types: dict[str, str] = {}
+        self.dependables: list[ITerraformDependable] = []
         for name, log_filter in props.log_metrics.items():
             metric = LoggingMetric(self, f"log-{name}", name=name, filter=log_filter)
-            # Referencing the resource makes alerts wait until the metric exists.
-            self.log_metric_types[name] = f"logging.googleapis.com/user/{metric.name}"
+            # A literal type, not a reference (see pace_infra/filters.py); alerts wait for the
+            # metric through `dependables` instead.
+            self.log_metric_types[name] = f"logging.googleapis.com/user/{name}"
+            self.dependables.append(metric)
         self.uptime_check_ids: dict[str, str] = {}
         for check in props.uptime_checks:
             uptime = MonitoringUptimeCheckConfig(

@@ -111,7 +111,7 @@ class MonitoringStack(PaceStack):
                 slo_names=levels.slo_names,
             )
         )
-        alerting = Alerting(
+        Alerting(
             self,
             "alerting",
             props=AlertingProps(
@@ -123,13 +123,14 @@ class MonitoringStack(PaceStack):
                 pagerduty_keys=integration_keys,
                 alerts=specs,
                 labels=labels,
+                depends_on=signals.dependables,
             ),
         )
         Dashboards(
             self,
             "dashboards",
             props=DashboardsProps(
-                dashboards=dashboards(env.name, signals.log_metric_types, alerting.policy_names),
+                dashboards=dashboards(env.name, signals.log_metric_types),
                 labels={"pace": "", env.name: ""},
             ),
         )

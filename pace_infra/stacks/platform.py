@@ -87,17 +87,17 @@ class PlatformStack(PaceStack):
             self,
             "argocd-release",
             props=ArgoCdProps(
-                namespace=argocd_namespace.name,
+                namespace="argocd",
                 repo_url=gitops.repo_url,
                 revision=gitops.revision,
-                # Literal names: they key the chart's values and name the Applications. The
-                # release waits for the namespaces through `namespace` and depends_on below.
+                # Literal names: they key the chart's values and name the Applications; the
+                # releases wait for the namespaces through depends_on.
                 applications=(
                     GitOpsApplication(name="pace-web", path=gitops.web_path),
                     GitOpsApplication(name="pace-ai", path=gitops.ai_path),
                 ),
                 high_availability=platform.argocd_ha,
-                depends_on=(web.dependable, ai.dependable),
+                depends_on=(argocd_namespace.dependable, web.dependable, ai.dependable),
             ),
         )
         GitopsCredential(

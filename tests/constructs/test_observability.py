@@ -12,7 +12,7 @@ from pace_infra.constructs.alerting import (
     LogMatch,
     Threshold,
 )
-from pace_infra.constructs.dashboards import AlertsTile, Chart, dashboard_json
+from pace_infra.constructs.dashboards import Chart, IncidentsTile, dashboard_json
 from pace_infra.constructs.pagerduty import PagerDutyOnCall, PagerDutyOnCallProps, SupportHoursProps
 from tests.helpers import resources, synth_construct
 
@@ -147,13 +147,13 @@ def test_dashboard_json_lays_tiles_two_a_row():
     body = json.loads(
         dashboard_json(
             "D",
-            [Chart("a", 'metric.type="m"'), Chart("b", 'metric.type="m"'), AlertsTile("c", "p")],
+            [Chart("a", 'metric.type="m"'), Chart("b", 'metric.type="m"'), IncidentsTile()],
             {"pace": ""},
         )
     )
     tiles = body["mosaicLayout"]["tiles"]
     assert [(t["xPos"], t["yPos"]) for t in tiles] == [(0, 0), (24, 0), (0, 16)]
-    assert tiles[2]["widget"] == {"title": "c", "alertChart": {"name": "p"}}
+    assert tiles[2]["widget"] == {"title": "Open alerts", "incidentList": {}}
 
 
 def test_ratio_chart_uses_time_series_filter_ratio():

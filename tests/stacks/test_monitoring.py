@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.conftest import REPO
-from tests.helpers import only, resources
+from tests.helpers import filter_text, only, resources
 
 # Metric types from shared/reference/ops-signals.md (the catalog Cloud Monitoring documents);
 # a filter naming anything else is a typo that would alert on nothing.
@@ -45,17 +45,18 @@ def _seconds(duration: str) -> int:
     return int(duration[:-1])
 
 
+def test_alerts_wait_for_the_log_metrics_they_read(stacks, environments):
+    for env in environments:
+        doc = stacks[f"{env.name}-monitoring"]
+        metrics = {f"google_logging_metric.{k}" for k in resources(doc, "google_logging_metric")}
+        for policy in _policies(stacks, env):
+            if "logging.googleapis.com/user/" in json.dumps(policy["conditions"]):
+                assert metrics <= set(policy["depends_on"]), policy["display_name"]
+
+
 def _log_metric_types(stacks, env) -> set[str]:
     metrics = resources(stacks[f"{env.name}-monitoring"], "google_logging_metric").values()
     return {f"logging.googleapis.com/user/{m['name']}" for m in metrics}
-
-
-def _resolve_log_metric_references(text: str, stacks, env) -> str:
-    # A log metric's type references its resource: logging.googleapis.com/user/${...name}
-    metrics = resources(stacks[f"{env.name}-monitoring"], "google_logging_metric")
-    for logical_id, metric in metrics.items():
-        text = text.replace(f"${{google_logging_metric.{logical_id}.name}}", metric["name"])
-    return text
 
 
 def test_every_policy_has_a_channel_severity_documentation_and_auto_close(stacks, environments):
@@ -103,8 +104,11 @@ def test_condition_parts_are_valid(stacks, environments):
                     "denominator_aggregations", []
                 ):
                     assert _seconds(aggregation["alignment_period"]) >= 60, name
-                text = _resolve_log_metric_references(threshold["filter"], stacks, env)
+                text = filter_text(threshold["filter"])
                 if text.startswith("select_slo_burn_rate("):
+                    assert re.fullmatch(r'select_slo_burn_rate\("\$\{[^}]+\}", "\d+s"\)', text), (
+                        text
+                    )
                     continue
                 (metric,) = METRIC_TYPE.findall(text)
                 assert metric in known, (name, metric)
@@ -227,14 +231,12 @@ def test_dashboards_are_valid_and_chart_known_metrics_only(stacks, environments)
         titles = set()
         charted = set()
         for dashboard in dashboards:
-            body = json.loads(
-                _resolve_log_metric_references(dashboard["dashboard_json"], stacks, env)
-            )
+            body = json.loads(dashboard["dashboard_json"])
             titles.add(body["displayName"])
             assert body["mosaicLayout"]["tiles"]
             for tile in body["mosaicLayout"]["tiles"]:
                 widget = tile["widget"]
-                assert {"xyChart", "alertChart"} & set(widget), widget["title"]
+                assert {"xyChart", "incidentList"} & set(widget), widget["title"]
                 for chart_filter in _filters(widget):
                     (metric,) = METRIC_TYPE.findall(chart_filter)
                     assert metric in known, (body["displayName"], metric)

@@ -1,0 +1,1 @@
+"""Offline review of a change: what the synthesized desired state creates, updates, destroys."""
