@@ -40,7 +40,7 @@ class BenchResult:
         return (
             f"full synth (all environments): median {self.synth_median_s:.2f} s\n"
             f"bare import of the bindings:   median {self.floor_median_s:.2f} s\n"
-            f"ratio: {self.ratio:.2f} ({verdict} the {TARGET_RATIO} target)"
+            f"ratio: {self.ratio:.3f} ({verdict} the {TARGET_RATIO} target)"
         )
 
 

@@ -59,7 +59,6 @@ def _lookup(config: Mapping[str, Any], path: Iterable[str]) -> Any:
     return value
 
 
-@jsii.implements(IAspect)
 class RequireSystemLabel:
     """Every labelable resource carries `system=<web|ai|data|platform>`.
 
@@ -67,10 +66,8 @@ class RequireSystemLabel:
     support engineer filters billing and logs by, so each construct must set it.
     """
 
-    def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, TerraformResource):
-            return
-        path = LABEL_PATHS.get(node.terraform_resource_type)
+    def check(self, node: TerraformResource, kind: str) -> None:
+        path = LABEL_PATHS.get(kind)
         if path is None:
             return
         labels = _lookup(resource_config(node), path) or {}
@@ -82,7 +79,6 @@ class RequireSystemLabel:
             )
 
 
-@jsii.implements(IAspect)
 class NoInternetIngress:
     """No firewall rule allows ingress from 0.0.0.0/0 or ::/0, on any port.
 
@@ -90,10 +86,8 @@ class NoInternetIngress:
     a deny rule from everywhere (the logged deny-all) is fine.
     """
 
-    def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, TerraformResource):
-            return
-        if node.terraform_resource_type != "google_compute_firewall":
+    def check(self, node: TerraformResource, kind: str) -> None:
+        if kind != "google_compute_firewall":
             return
         config = resource_config(node)
         open_sources = OPEN_RANGES & set(config.get("source_ranges") or [])
@@ -104,14 +98,10 @@ class NoInternetIngress:
             )
 
 
-@jsii.implements(IAspect)
 class RequireDeletionProtection:
     """In staging and prod, stateful resources are protected and buckets never force-destroyed."""
 
-    def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, TerraformResource):
-            return
-        kind = node.terraform_resource_type
+    def check(self, node: TerraformResource, kind: str) -> None:
         # Type first: serializing a resource crosses into the jsii runtime, which is what a synth
         # spends its time on.
         if kind != "google_storage_bucket" and kind not in DELETION_PROTECTION_PATHS:
@@ -128,9 +118,32 @@ class RequireDeletionProtection:
                 )
 
 
-def house_rules(*, protected: bool) -> tuple[IAspect, ...]:
-    """The aspects every stack gets; `protected` adds the staging/prod-only rules."""
-    rules: list[IAspect] = [RequireSystemLabel(), NoInternetIngress()]
+Rule = RequireSystemLabel | NoInternetIngress | RequireDeletionProtection
+
+
+@jsii.implements(IAspect)
+class HouseRules:
+    """The one aspect a stack carries: it runs every rule on each resource.
+
+    One aspect rather than one per rule: cdktf calls an aspect's `visit` for every construct of
+    the stack, each call a round trip into Python; three aspects cost three times that
+    (measured: 2.3 s of a 2.7 s synth of every environment).
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, TerraformResource):
+            return
+        kind = node.terraform_resource_type
+        for rule in self.rules:
+            rule.check(node, kind)
+
+
+def house_rules(*, protected: bool) -> HouseRules:
+    """The aspect every stack gets; `protected` adds the staging/prod-only rules."""
+    rules: list[Rule] = [RequireSystemLabel(), NoInternetIngress()]
     if protected:
         rules.append(RequireDeletionProtection())
-    return tuple(rules)
+    return HouseRules(tuple(rules))

@@ -69,8 +69,7 @@ def _violating_app(environments, outdir=None):
     stack = cdktf.TerraformStack(app, "prod-bad")
     GoogleProvider(stack, "google", project="pace-t")
     StorageBucket(stack, "b", name="b", location="EU", labels={"system": "web"}, force_destroy=True)
-    for rule in house_rules(protected=True):
-        cdktf.Aspects.of(stack).add(rule)
+    cdktf.Aspects.of(stack).add(house_rules(protected=True))
     return app
 
 

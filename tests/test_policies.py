@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_google.provider import GoogleProvider
 from cdktf_cdktf_provider_google.storage_bucket import StorageBucket
 
 from pace_infra.policies import (
+    HouseRules,
     NoInternetIngress,
     RequireDeletionProtection,
     RequireSystemLabel,
@@ -26,8 +27,7 @@ def _synth_with_rules(build, *, protected: bool) -> None:
     stack = cdktf.TerraformStack(app, "t")
     GoogleProvider(stack, "google", project="pace-t")
     build(stack)
-    for rule in house_rules(protected=protected):
-        cdktf.Aspects.of(stack).add(rule)
+    cdktf.Aspects.of(stack).add(house_rules(protected=protected))
     app.synth()
 
 
@@ -107,8 +107,9 @@ def test_every_stack_registers_the_house_rules_for_its_tier(environments):
 
     app = build_app(environments)
     for stack in app.node.children:
-        registered = {type(aspect) for aspect in cdktf.Aspects.of(stack).all}
+        (aspect,) = cdktf.Aspects.of(stack).all
+        assert isinstance(aspect, HouseRules), stack.node.id
         expected = {RequireSystemLabel, NoInternetIngress}
         if stack.environment.protected:
             expected.add(RequireDeletionProtection)
-        assert registered == expected, stack.node.id
+        assert {type(rule) for rule in aspect.rules} == expected, stack.node.id

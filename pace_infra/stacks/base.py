@@ -44,5 +44,4 @@ class PaceStack(TerraformStack):
             LocalBackend(self, path=f"../../../terraform.{name}.tfstate")
         else:
             GcsBackend(self, bucket=env.state_bucket, prefix=f"{env.name}/{unit}")
-        for rule in house_rules(protected=env.protected):
-            Aspects.of(self).add(rule)
+        Aspects.of(self).add(house_rules(protected=env.protected))
