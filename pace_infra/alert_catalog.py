@@ -43,19 +43,21 @@ class CatalogInputs:
     slo_names: Mapping[str, str]  # "<app>-availability|latency" -> SLO resource name
 
 
-def _container(namespace: str, metric: str) -> str:
+def container_filter(namespace: str, metric: str) -> str:
     return (
         f'metric.type="kubernetes.io/container/{metric}" resource.type="k8s_container" '
         f'resource.label.namespace_name="{namespace}"'
     )
 
 
-def _sql(metric: str, project: str, instance: str) -> str:
-    return (
-        f'metric.type="cloudsql.googleapis.com/database/{metric}" '
-        'resource.type="cloudsql_database" '
-        f'resource.label.database_id="{project}:{instance}"'
+def sql_filter(metric: str, project: str | None = None, instance: str | None = None) -> str:
+    """A Cloud SQL metric, of one instance when project and instance are given."""
+    text = (
+        f'metric.type="cloudsql.googleapis.com/database/{metric}" resource.type="cloudsql_database"'
     )
+    if project and instance:
+        text += f' resource.label.database_id="{project}:{instance}"'
+    return text
 
 
 def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSpec]:
@@ -75,7 +77,7 @@ def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSp
             conditions=[
                 Threshold(
                     name="CPU limit utilization",
-                    filter=_container(namespace, "cpu/limit_utilization"),
+                    filter=container_filter(namespace, "cpu/limit_utilization"),
                     threshold=t.container_limit_utilization,
                     duration="600s",
                 )
@@ -94,7 +96,7 @@ def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSp
             conditions=[
                 Threshold(
                     name="Memory limit utilization",
-                    filter=_container(namespace, "memory/limit_utilization"),
+                    filter=container_filter(namespace, "memory/limit_utilization"),
                     threshold=t.container_limit_utilization,
                 )
             ],
@@ -113,7 +115,7 @@ def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSp
             conditions=[
                 Threshold(
                     name="Restarts per pod in 5 minutes",
-                    filter=_container(namespace, "restart_count"),
+                    filter=container_filter(namespace, "restart_count"),
                     threshold=t.restarts_per_5_minutes,
                     duration="0s",
                     aggregation=per_pod,
@@ -245,7 +247,7 @@ def _database_alerts(
             "cloudsql-cpu-memory",
             Threshold(
                 "CPU utilization",
-                _sql("cpu/utilization", project, instance),
+                sql_filter("cpu/utilization", project, instance),
                 t.sql_cpu_utilization,
                 duration="600s",
             ),
@@ -259,7 +261,7 @@ def _database_alerts(
             "cloudsql-cpu-memory",
             Threshold(
                 "Memory utilization",
-                _sql("memory/utilization", project, instance),
+                sql_filter("memory/utilization", project, instance),
                 t.sql_memory_utilization,
             ),
         ),
@@ -272,7 +274,7 @@ def _database_alerts(
             "cloudsql-disk",
             Threshold(
                 "Disk utilization",
-                _sql("disk/utilization", project, instance),
+                sql_filter("disk/utilization", project, instance),
                 t.sql_disk_utilization,
             ),
         ),
@@ -285,7 +287,7 @@ def _database_alerts(
             "cloudsql-disk",
             Threshold(
                 "Disk utilization forecast",
-                _sql("disk/utilization", project, instance),
+                sql_filter("disk/utilization", project, instance),
                 0.95,
                 duration="600s",
                 forecast_horizon="21600s",
@@ -301,7 +303,7 @@ def _database_alerts(
             "cloudsql-connections",
             Threshold(
                 "Backends",
-                _sql("postgresql/num_backends", project, instance),
+                sql_filter("postgresql/num_backends", project, instance),
                 round(t.sql_connections_ratio * max_connections),
                 aggregation=Aggregation(
                     "60s", "ALIGN_MEAN", "REDUCE_SUM", ("resource.label.database_id",)
@@ -317,7 +319,7 @@ def _database_alerts(
             "cloudsql-down",
             Threshold(
                 "Instance up",
-                _sql("up", project, instance),
+                sql_filter("up", project, instance),
                 1,
                 comparison="COMPARISON_LT",
                 aggregation=Aggregation("60s", "ALIGN_MIN"),
@@ -333,7 +335,7 @@ def _database_alerts(
             "cloudsql-down",
             Threshold(
                 "Instance FAILED",
-                _sql("instance_state", project, instance) + ' metric.label.state="FAILED"',
+                sql_filter("instance_state", project, instance) + ' metric.label.state="FAILED"',
                 0,
                 aggregation=Aggregation("60s", "ALIGN_COUNT_TRUE"),
                 duration="60s",

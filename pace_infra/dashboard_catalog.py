@@ -9,17 +9,11 @@ from pace_infra.alert_catalog import (
     LB_REQUESTS,
     SERVER_ERRORS,
     WEB_URL_MAP,
+    container_filter,
     lb_filter,
+    sql_filter,
 )
 from pace_infra.constructs.dashboards import Chart, IncidentsTile
-
-
-def _container(namespace: str, metric: str) -> str:
-    return (
-        f'metric.type="kubernetes.io/container/{metric}" resource.type="k8s_container" '
-        f'resource.label.namespace_name="{namespace}"'
-    )
-
 
 NODE = 'resource.type="k8s_node"'
 
@@ -28,14 +22,10 @@ def _node(metric: str) -> str:
     return f'metric.type="kubernetes.io/node/{metric}" {NODE}'
 
 
-def _sql(metric: str) -> str:
-    return (
-        f'metric.type="cloudsql.googleapis.com/database/{metric}" resource.type="cloudsql_database"'
-    )
-
-
 def _by_database(title: str, metric: str) -> Chart:
-    return Chart(title, _sql(metric), "ALIGN_MEAN", "REDUCE_MEAN", ("resource.label.database_id",))
+    return Chart(
+        title, sql_filter(metric), "ALIGN_MEAN", "REDUCE_MEAN", ("resource.label.database_id",)
+    )
 
 
 def _latency(percentile: int) -> Chart:
@@ -75,21 +65,21 @@ def _workload(namespace: str) -> list[Chart]:
     return [
         Chart(
             f"{namespace} CPU / limit",
-            _container(namespace, "cpu/limit_utilization"),
+            container_filter(namespace, "cpu/limit_utilization"),
             "ALIGN_MEAN",
             "REDUCE_MAX",
             ("resource.label.pod_name",),
         ),
         Chart(
             f"{namespace} memory / limit",
-            _container(namespace, "memory/limit_utilization"),
+            container_filter(namespace, "memory/limit_utilization"),
             "ALIGN_MEAN",
             "REDUCE_MAX",
             ("resource.label.pod_name",),
         ),
         Chart(
             f"{namespace} restarts",
-            _container(namespace, "restart_count"),
+            container_filter(namespace, "restart_count"),
             "ALIGN_DELTA",
             "REDUCE_SUM",
             ("resource.label.pod_name",),
@@ -117,13 +107,17 @@ def dashboards(
         _by_database("Cloud SQL disk", "disk/utilization"),
         Chart(
             "Cloud SQL connections",
-            _sql("postgresql/num_backends"),
+            sql_filter("postgresql/num_backends"),
             "ALIGN_MEAN",
             "REDUCE_SUM",
             ("resource.label.database_id",),
         ),
         Chart(
-            "Cloud SQL up", _sql("up"), "ALIGN_MIN", "REDUCE_MIN", ("resource.label.database_id",)
+            "Cloud SQL up",
+            sql_filter("up"),
+            "ALIGN_MIN",
+            "REDUCE_MIN",
+            ("resource.label.database_id",),
         ),
     ]
     title = f"PACE {env_name}"

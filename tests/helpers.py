@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 
 import cdktf
 
@@ -114,3 +117,22 @@ def hcl_unsafe_strings(node: object, path: str = "") -> list[str]:
             i += 1
         return [path] if outside else []
     return []
+
+
+def run_cdktf(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`npx cdktf <args>` on the repository's pinned Node, offline and non-interactive."""
+    env = {
+        **os.environ,
+        "PATH": f"{cwd / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
+        "CHECKPOINT_DISABLE": "1",
+        "CI": "true",
+    }
+    return subprocess.run(
+        ["npx", "--no-install", "cdktf", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=300,
+    )

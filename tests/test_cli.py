@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_google.storage_bucket import StorageBucket
 from pace_infra import cli
 from pace_infra.policies import house_rules
 from tests.conftest import REPO
+from tests.helpers import run_cdktf
 
 
 @pytest.fixture
@@ -120,21 +121,7 @@ def test_error_annotations_in_the_manifest_are_reported(tmp_path):
 
 
 def test_cdktf_cli_synth_works_on_the_pinned_node(tmp_path, stacks):
-    env = {
-        **os.environ,
-        "PATH": f"{REPO / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
-        "CHECKPOINT_DISABLE": "1",
-        "CI": "true",
-    }
-    result = subprocess.run(
-        ["npx", "--no-install", "cdktf", "synth", "--output", str(tmp_path / "out")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=300,
-    )
+    result = run_cdktf("synth", "--output", str(tmp_path / "out"), cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "end-of-life" not in result.stdout + result.stderr
     written = sorted(p.parent.name for p in (tmp_path / "out" / "stacks").glob("*/cdk.tf.json"))

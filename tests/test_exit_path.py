@@ -5,31 +5,16 @@ CDKTF is archived upstream; as long as this passes the team can leave it for pla
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 
 from tests.conftest import REPO
+from tests.helpers import run_cdktf
 
 RESOURCE = re.compile(r'^resource "([a-z0-9_]+)" "([^"]+)" \{', re.MULTILINE)
 
 
 def test_cdktf_synth_hcl_declares_every_resource_of_every_stack(tmp_path, stacks):
-    env = {
-        **os.environ,
-        "PATH": f"{REPO / 'node_modules' / '.bin'}{os.pathsep}{os.environ['PATH']}",
-        "CHECKPOINT_DISABLE": "1",
-        "CI": "true",
-    }
-    result = subprocess.run(
-        ["npx", "--no-install", "cdktf", "synth", "--hcl", "--output", str(tmp_path / "hcl")],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-        timeout=300,
-    )
+    result = run_cdktf("synth", "--hcl", "--output", str(tmp_path / "hcl"), cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     for name, document in stacks.items():
         hcl = (tmp_path / "hcl" / "stacks" / name / "cdk.tf").read_text()
