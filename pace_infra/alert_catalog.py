@@ -1,8 +1,9 @@
 """What PACE alerts on: the seed's three rule families (error-rate spikes, resource exhaustion,
 health-check failures) for web, ai and data, plus the platform, SLO burn rates and certificates.
 
-Pure data built from an environment's thresholds and the handles of the monitoring stack
-(uptime check ids, log metric types, SLO names); the Alerting construct turns it into policies.
+Specs (plain dataclasses, no resources) built from an environment's thresholds and the handles
+of the monitoring stack (uptime check ids, log metric types, SLO names); the Alerting construct
+turns them into policies.
 """
 
 from __future__ import annotations
@@ -27,14 +28,9 @@ def lb_filter(metric: str, *selectors: str) -> str:
     return " ".join((f'metric.type="{metric}"', 'resource.type="https_lb_rule"', *selectors))
 
 
-def application_selectors(app: str) -> tuple[str, ...]:
-    return (WEB_URL_MAP,) if app == "pace-web" else (WEB_URL_MAP, AI_PATH_RULE)
-
-
 @dataclass(frozen=True)
 class CatalogInputs:
     project_id: str
-    env_name: str
     thresholds: Thresholds
     # instance name -> max_connections
     databases: Mapping[str, int]

@@ -100,7 +100,6 @@ class MonitoringStack(PaceStack):
         specs = alert_specs(
             CatalogInputs(
                 project_id=env.project_id,
-                env_name=env.name,
                 thresholds=monitoring.thresholds,
                 databases=databases,
                 uptime_checks={
