@@ -14,11 +14,15 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
-	@echo "make test       set up and run ruff, pytest (snapshots, constructs, policies) and Checkov"
+	@echo "make test       set up and run ruff, make validate, pytest (snapshots, constructs,"
+	@echo "                policies, Checkov)"
+	@echo "make validate   the pinned Terraform providers validate every stack (builds them once)"
+	@echo "                (PACE_PROVIDERS=auto|build|registry, VALIDATE_ARGS=--require-all)"
+	@echo "make providers  build or find the Terraform CLI and the pinned providers, and say which"
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
@@ -62,7 +66,18 @@ lint: .venv/.synced
 pytest: deps $(CHECKOV)
 	$(VENV_PY) -m pytest
 
-test: lint pytest
+# validate before pytest: it builds the providers the harness tests run (once per machine).
+test: lint validate pytest
+
+# --- the real providers -----------------------------------------------------------------------
+# Built from their Go modules into ~/.cache/pace-infra (PACE_CACHE_DIR), once per machine, and
+# reused by every clone, `make test` and CI; taken from the registry where it answers instead.
+providers: .venv/.synced
+	@$(VENV_PY) -m pace_infra.toolchain
+
+# Synthesizes first when cdktf.out is older than the code.
+validate: deps
+	@$(VENV_PY) -m pace_infra.toolchain.validate $(VALIDATE_ARGS)
 
 checkov: deps $(CHECKOV)
 	@rm -rf .checkov-synth && CDKTF_OUTDIR=.checkov-synth $(VENV_PY) main.py
@@ -96,4 +111,4 @@ ci-credentials: .venv/.synced
 	@$(VENV_PY) -m pace_infra.ci_credentials
 
 clean:
-	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache
+	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate
