@@ -45,6 +45,10 @@ from constructs import Construct
 WEEK_SECONDS = 7 * 24 * 3600
 ESCALATION_DELAY_MINUTES = 5  # PagerDuty's guidance: escalate an unacknowledged page after 5
 ACK_TIMEOUT_SECONDS = "1800"  # an acknowledged incident re-alerts if nobody resolves it in 30 min
+# Alerts of one service arriving within 15 minutes of its incident's first alert join that
+# incident. In seconds: pagerduty 3.30.8 documents `config.timeout` in seconds (the API's
+# time-based grouping window), so the 15 written here before grouped for 15 s only.
+GROUPING_WINDOW_SECONDS = 15 * 60
 # Cloud Monitoring's PagerDuty integration (older name: Stackdriver).
 MONITORING_VENDOR = "Google Cloud Monitoring"
 
@@ -141,7 +145,6 @@ class PagerDutyOnCall(Construct):
             description="The PACE CRM as its users see it.",
             team=team.id,
         )
-        services: list[Service] = []
         self.integration_keys: dict[str, str] = {}
         for name, description in props.services.items():
             service = Service(
@@ -155,7 +158,6 @@ class PagerDutyOnCall(Construct):
                 acknowledgement_timeout=ACK_TIMEOUT_SECONDS,
                 **self._urgency(props),
             )
-            services.append(service)
             integration = ServiceIntegration(
                 self,
                 f"integration-{name}",
@@ -182,15 +184,18 @@ class PagerDutyOnCall(Construct):
                     )
                 ],
             )
-        # One incident per storm: alerts of a service within 15 minutes fold into the first.
-        AlertGroupingSetting(
-            self,
-            "grouping",
-            name=f"PACE alert storms{suffix}",
-            type="time",
-            config=AlertGroupingSettingConfigA(timeout=15),
-            services=[service.id for service in services],
-        )
+            # One incident per storm. One setting per service: pagerduty 3.30.8 refuses a
+            # `time` setting with more than one service (ValidateConfig in
+            # pagerdutyplugin/resource_pagerduty_alert_grouping_setting.go), and grouping across
+            # services needs content-based grouping, a PagerDuty AIOps feature.
+            AlertGroupingSetting(
+                self,
+                f"grouping-{name}",
+                name=f"{name} alert storms{suffix}",
+                type="time",
+                config=AlertGroupingSettingConfigA(timeout=GROUPING_WINDOW_SECONDS),
+                services=[service.id],
+            )
 
     def _schedule(
         self,
