@@ -108,19 +108,40 @@ def test_moved_logical_id_is_destroy_plus_create(tmp_path):
             "google_iam_workload_identity_pool",
             {"workload_identity_pool_id": "p"},
             {"workload_identity_pool_id": "q"},
-            "replaces google_iam_workload_identity_pool.x",
+            "replaces workload identity pool (id reserved 30 days) "
+            "google_iam_workload_identity_pool.x (workload_identity_pool_id changes)",
         ),
         (
             "google_container_node_pool",
-            {"node_config": {"machine_type": "a"}},
-            {"node_config": {"machine_type": "b"}},
-            "replaces google_container_node_pool.x (node_config.machine_type changes)",
+            {"node_config": {"service_account": "a"}},
+            {"node_config": {"service_account": "b"}},
+            "replaces GKE node pool google_container_node_pool.x (node_config.service_account",
+        ),
+        (
+            "google_sql_database_instance",
+            {"settings": {"disk_type": "PD_HDD"}},
+            {"settings": {"disk_type": "PD_SSD"}},
+            "replaces Cloud SQL instance google_sql_database_instance.x (settings.disk_type",
+        ),
+        (
+            "google_container_cluster",
+            {"name": "c"},
+            {"name": "c", "confidential_nodes": {"enabled": True}},
+            "replaces GKE cluster google_container_cluster.x (confidential_nodes",
         ),
         (
             "google_compute_subnetwork",
             {"ip_cidr_range": "10.0.0.0/20"},
-            {"ip_cidr_range": "10.0.0.0/19"},
-            "replaces google_compute_subnetwork.x",
+            {"ip_cidr_range": "10.0.0.0/21"},
+            "replaces subnet google_compute_subnetwork.x (ip_cidr_range changes and the new "
+            "range does not contain the old one)",
+        ),
+        (
+            "google_sql_database_instance",
+            {"settings": {"disk_size": 100}},
+            {"settings": {"disk_size": 50}},
+            "replaces Cloud SQL instance google_sql_database_instance.x (settings.disk_size "
+            "changes and the disk shrinks)",
         ),
         (
             "google_sql_database_instance",
@@ -153,7 +174,10 @@ def test_moved_logical_id_is_destroy_plus_create(tmp_path):
         "state-bucket-destroy",
         "wif-pool-id",
         "node-pool-replace",
-        "subnet-range",
+        "sql-disk-type",
+        "cluster-block-added",
+        "subnet-shrinks",
+        "sql-disk-shrinks",
         "deletion-protection-off",
         "public-ip",
         "firewall-open",
@@ -216,14 +240,14 @@ def test_text_output_is_plan_like_with_totals(tmp_path):
     assert "  ~ google_sql_database_instance.db" in out
     assert "      deletion_protection: true -> false" in out
     assert "  RISK: turns deletion protection off on google_sql_database_instance.db" in out
-    assert "prod-x: 1 to create, 1 to update, 0 to destroy; 1 risk" in out
+    assert "prod-x: 1 to create, 1 to update, 0 to replace, 0 to destroy; 1 risk" in out
 
 
 def test_markdown_output_for_a_pull_request(tmp_path):
     old = {"prod-x": {"google_container_cluster": {"c": {"name": "c"}}}}
     out = render.markdown(_review(tmp_path, old, {"prod-x": {}}), "main (abc123)")
     assert out.startswith("### Infrastructure review")
-    assert "| `prod-x` | 0 | 0 | 1 | 1 |" in out
+    assert "| `prod-x` | 0 | 0 | 0 | 1 | 1 |" in out
     assert ":warning: `prod-x`: destroys GKE cluster google_container_cluster.c" in out
     assert "```diff\n- google_container_cluster.c\n```" in out
 

@@ -8,10 +8,13 @@ it without a `moved` block. Needs no credentials and no provider: it reads JSON.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from pace_infra.review.forcenew import conditional_reason, replacing
 
 MASK = "(sensitive)"
 # Attribute names whose values are never printed.
@@ -31,25 +34,6 @@ STATEFUL_TYPES: Mapping[str, str] = {
     "google_compute_global_address": "reserved address",
     "kubernetes_namespace_v1": "Kubernetes namespace (and everything in it)",
 }
-# Attribute changes Terraform can only apply by replacing the resource (path prefixes).
-REPLACING_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "google_container_node_pool": ("name", "location", "cluster", "node_config"),
-    "google_container_cluster": (
-        "name",
-        "location",
-        "private_cluster_config.master_ipv4_cidr_block",
-    ),
-    "google_compute_subnetwork": ("name", "ip_cidr_range", "secondary_ip_range", "network"),
-    "google_compute_network": ("name",),
-    "google_sql_database_instance": ("name", "region"),
-    "google_iam_workload_identity_pool": ("workload_identity_pool_id",),
-    "google_iam_workload_identity_pool_provider": (
-        "workload_identity_pool_id",
-        "workload_identity_pool_provider_id",
-    ),
-    "google_storage_bucket": ("name", "location"),
-    "google_compute_global_address": ("name", "address", "prefix_length"),
-}
 MONITORING_TYPES = ("google_monitoring_alert_policy", "google_monitoring_notification_channel")
 OPEN = ("0.0.0.0/0", "::/0")
 
@@ -63,9 +47,10 @@ class AttributeChange:
 
 @dataclass(frozen=True)
 class ResourceChange:
-    action: str  # create | update | destroy
+    action: str  # create | update | replace | destroy
     address: str  # <type>.<logical id>
     attributes: tuple[AttributeChange, ...] = ()
+    reason: str = ""  # why an update is a replacement (the ForceNew path), for "replace"
 
 
 @dataclass
@@ -143,8 +128,42 @@ def _kind(address: str) -> str:
     return address.split(".", 1)[0]
 
 
+_INDEX = re.compile(r"\[\d+\]")
+
+
 def _plain_path(path: str) -> str:
-    return path.replace("[0]", "")
+    """`settings[0].database_flags[3].name` -> `settings.database_flags.name` (schema paths)."""
+    return _INDEX.sub("", path)
+
+
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(f"{prefix}.")
+
+
+def replacement_reason(
+    kind: str, old: dict[str, Any], new: dict[str, Any], changes: Iterable[AttributeChange]
+) -> str | None:
+    """Why the provider's schema makes this update a replacement, or None.
+
+    A change at or under a ForceNew attribute replaces; so does a ForceNew block appearing or
+    disappearing (terraform-plugin-sdk compares its element count).
+    """
+    facts = replacing(kind)
+    for change in changes:
+        path = _plain_path(change.path)
+        conditional = conditional_reason(kind, path, change.old, change.new)
+        if conditional:
+            return conditional
+        for attribute in facts.attributes if facts else ():
+            if _under(path, attribute):
+                return f"{change.path} changes"
+    before = {_plain_path(p) for p, _ in _flatten(old)}
+    after = {_plain_path(p) for p, _ in _flatten(new)}
+    for block in facts.blocks if facts else ():
+        had, has = (any(_under(p, block) for p in paths) for paths in (before, after))
+        if had != has:
+            return f"{block} {'removed' if had else 'added'}"
+    return None
 
 
 def _risks(change: ResourceChange, new: dict[str, Any] | None) -> list[str]:
@@ -153,17 +172,10 @@ def _risks(change: ResourceChange, new: dict[str, Any] | None) -> list[str]:
         risks.append(f"destroys {STATEFUL_TYPES[kind]} {change.address}")
     if change.action == "destroy" and kind in MONITORING_TYPES:
         risks.append(f"removes {kind.removeprefix('google_monitoring_')} {change.address}")
+    if change.action == "replace" and kind in STATEFUL_TYPES:
+        risks.append(f"replaces {STATEFUL_TYPES[kind]} {change.address} ({change.reason})")
     for attribute in change.attributes:
-        path = _plain_path(attribute.path)
-        if (
-            any(
-                path == f or path.startswith(f + ".") or path.startswith(f + "[")
-                for f in REPLACING_FIELDS.get(kind, ())
-            )
-            and change.action == "update"
-        ):
-            risks.append(f"replaces {change.address} ({attribute.path} changes)")
-        leaf = path.split(".")[-1]
+        leaf = _plain_path(attribute.path).split(".")[-1]
         if (
             leaf in ("deletion_protection", "deletion_protection_enabled")
             and attribute.new is False
@@ -191,7 +203,9 @@ def review_stack(name: str, old: dict[str, dict], new: dict[str, dict]) -> Stack
             attributes = attribute_changes(old[address], new[address])
             if not attributes:
                 continue
-            change = ResourceChange("update", address, tuple(attributes))
+            reason = replacement_reason(_kind(address), old[address], new[address], attributes)
+            action = "replace" if reason else "update"
+            change = ResourceChange(action, address, tuple(attributes), reason or "")
         review.changes.append(change)
         review.risks.extend(_risks(change, new.get(address)))
     return review

@@ -8,7 +8,7 @@ from typing import Any
 
 from pace_infra.review.diff import ResourceChange, StackReview
 
-SYMBOL = {"create": "+", "update": "~", "destroy": "-"}
+SYMBOL = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-"}
 
 
 MAX_VALUE = 160  # characters of one value shown; the snapshot diff has the rest
@@ -20,7 +20,8 @@ def _value(value: Any) -> str:
 
 
 def _change_lines(change: ResourceChange) -> list[str]:
-    lines = [f"  {SYMBOL[change.action]} {change.address}"]
+    why = f" (replaced: {change.reason})" if change.action == "replace" else ""
+    lines = [f"  {SYMBOL[change.action]} {change.address}{why}"]
     lines += [f"      {a.path}: {_value(a.old)} -> {_value(a.new)}" for a in change.attributes]
     return lines
 
@@ -29,7 +30,8 @@ def _total(stack: StackReview) -> str:
     risks = len(stack.risks)
     return (
         f"{stack.name}: {stack.count('create')} to create, {stack.count('update')} to update, "
-        f"{stack.count('destroy')} to destroy; {risks} risk{'' if risks == 1 else 's'}"
+        f"{stack.count('replace')} to replace, {stack.count('destroy')} to destroy; "
+        f"{risks} risk{'' if risks == 1 else 's'}"
     )
 
 
@@ -56,12 +58,12 @@ def markdown(reviews: Sequence[StackReview], base_label: str) -> str:
         "",
         f"Against `{base_label}`.",
         "",
-        "| stack | create | update | destroy | risks |",
-        "|---|---|---|---|---|",
+        "| stack | create | update | replace | destroy | risks |",
+        "|---|---|---|---|---|---|",
     ]
     out += [
-        f"| `{s.name}` | {s.count('create')} | {s.count('update')} | {s.count('destroy')} "
-        f"| {len(s.risks)} |"
+        f"| `{s.name}` | {s.count('create')} | {s.count('update')} | {s.count('replace')} "
+        f"| {s.count('destroy')} | {len(s.risks)} |"
         for s in reviews
     ]
     risks = [(s.name, risk) for s in reviews for risk in s.risks]
