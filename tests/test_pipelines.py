@@ -125,3 +125,15 @@ def test_ci_credentials_names_what_is_missing(monkeypatch, capsys, missing):
     monkeypatch.delenv(missing)
     assert ci_credentials.main() == 2
     assert missing in capsys.readouterr().err
+
+
+def test_the_test_step_installs_a_checksummed_go_before_make_test():
+    (step,) = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
+    script = step["script"]
+    go_install = next(i for i, line in enumerate(script) if "sha256sum -c" in line)
+    assert go_install < script.index("make test")
+    assert any(
+        line.startswith("export GO_TOOLCHAIN_SHA256=") and len(line.split("=")[1]) == 64
+        for line in script
+    )
+    assert any("proxy.golang.org/golang.org/toolchain/@v/" in line for line in script)

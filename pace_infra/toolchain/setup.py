@@ -28,8 +28,8 @@ from pace_infra.toolchain.sources import (
 )
 
 # Measured on this project's 2-core machine from an empty Go cache (README, "Validating").
-EXPECT_PROVIDER = "the first build takes minutes (google: about 4 min, 1.7 GB)"
-EXPECT_TOFU = "the first build takes a few minutes"
+EXPECT_PROVIDER = "a first build takes minutes: google about 3 min on 2 cores"
+EXPECT_TOFU = "a first build takes about 2 min on 2 cores"
 REGISTRY_PROBE_TIMEOUT_S = 3.0
 
 Origin = Literal["built", "external", "registry"]
