@@ -155,3 +155,19 @@ def test_only_the_deploy_service_account_holds_admin_roles_on_the_project(stacks
 def test_no_basic_role_anywhere(stacks):
     for name, grant in _project_grants(stacks):
         assert grant["role"] not in {"roles/owner", "roles/editor", "roles/viewer"}, name
+
+
+def test_no_autoresized_instance_can_be_replaced_by_its_own_growth(stacks, environments):
+    for env in environments:
+        for key, instance in _instances(stacks, env).items():
+            if instance["settings"].get("disk_autoresize"):
+                ignored = instance.get("lifecycle", {}).get("ignore_changes", [])
+                assert "settings[0].disk_size" in ignored, (env.name, key)
+
+
+def test_protected_databases_and_users_survive_a_destroy_in_terraform(stacks, environments):
+    for env in (e for e in environments if e.protected):
+        doc = stacks[f"{env.name}-databases"]
+        for kind in ("google_sql_database", "google_sql_user"):
+            for key, resource in resources(doc, kind).items():
+                assert resource.get("deletion_policy") == "ABANDON", (env.name, kind, key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from cdktf import Fn
+from cdktf import Fn, TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.project_iam_member import (
     ProjectIamMember,
     ProjectIamMemberCondition,
@@ -46,6 +46,11 @@ DATABASE_FLAGS: Mapping[str, str] = {
 # What an application's GSA needs to log in through the Cloud SQL Auth Proxy or a connector.
 CLIENT_ROLES: tuple[str, ...] = ("roles/cloudsql.client", "roles/cloudsql.instanceUser")
 TRANSACTION_LOG_DAYS = 7  # point-in-time recovery window (the maximum for Enterprise edition)
+# Autoresize grows the disk; the provider replaces an instance whose configured disk_size is
+# below the actual size (customdiff.ForceNewIfChange("settings.0.disk_size", IsDiskShrinkage) in
+# sql/resource_sql_database_instance.go at v6.50.0), and its docs say to ignore disk_size when
+# autoresize is on. Without this, the first autoresize makes the next plan replace the instance.
+AUTORESIZED_DISK_SIZE = "settings[0].disk_size"
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,11 @@ class PostgresInstanceProps:
     maintenance_day: int = 7
     maintenance_hour: int = 3
     deletion_protection: bool = True
+    # Destroying the database or the IAM users in Terraform leaves them in the instance
+    # (deletion_policy ABANDON): a refactor that replaces the database resource must not drop
+    # the database, and a user that owns objects cannot be dropped ("role cannot be dropped
+    # because some objects depend on it"), which would fail every later destroy.
+    keep_database_and_users_on_destroy: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
     # A cross-region read replica for disaster recovery; None for none.
     dr_replica_region: str | None = None
@@ -148,6 +158,7 @@ class PostgresInstance(Construct):
             database_version=props.database_version,
             # Terraform refuses to destroy it, and so does the Cloud SQL API (below).
             deletion_protection=props.deletion_protection,
+            lifecycle=TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
             settings=SqlDatabaseInstanceSettings(
                 **_common_settings(props),
                 availability_type=props.availability_type,
@@ -174,7 +185,14 @@ class PostgresInstance(Construct):
         # Stateful: the instance's logical id never moves, whatever the construct tree does.
         instance.override_logical_id(key)
 
-        database = SqlDatabase(self, "database", name=props.database_name, instance=instance.name)
+        abandon = "ABANDON" if props.keep_database_and_users_on_destroy else None
+        database = SqlDatabase(
+            self,
+            "database",
+            name=props.database_name,
+            instance=instance.name,
+            deletion_policy=abandon,
+        )
         database.override_logical_id(f"{key}_database")
 
         condition = ProjectIamMemberCondition(
@@ -193,6 +211,7 @@ class PostgresInstance(Construct):
                 # Cloud SQL names a service account's user by its email without the domain suffix.
                 name=Fn.trimsuffix(email, ".gserviceaccount.com"),
                 type="CLOUD_IAM_SERVICE_ACCOUNT",
+                deletion_policy=abandon,
             )
             for role in CLIENT_ROLES:
                 ProjectIamMember(
@@ -218,6 +237,7 @@ class PostgresInstance(Construct):
                 database_version=props.database_version,
                 master_instance_name=instance.name,
                 deletion_protection=props.deletion_protection,
+                lifecycle=TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
                 settings=SqlDatabaseInstanceSettings(
                     **_common_settings(props),
                     # A standby region's copy: one zone is enough until it is promoted.

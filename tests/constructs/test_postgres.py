@@ -192,3 +192,24 @@ def test_dr_replica_in_another_region_follows_the_primary():
     assert replica["deletion_protection"] is True
     assert replica["settings"]["ip_configuration"]["ipv4_enabled"] is False
     assert replica["settings"]["tier"] == PROPS.tier
+
+
+def test_autoresized_disk_size_is_ignored_so_growth_never_replaces_the_instance():
+    # Without it the provider plans a replacement once the disk has grown past disk_size.
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    for name, instance in resources(doc, "google_sql_database_instance").items():
+        assert instance["settings"]["disk_autoresize"] is True, name
+        assert instance["lifecycle"]["ignore_changes"] == ["settings[0].disk_size"], name
+
+
+def test_database_and_iam_users_are_left_in_place_on_destroy(doc):
+    (database,) = resources(doc, "google_sql_database").values()
+    assert database["deletion_policy"] == "ABANDON"
+    users = resources(doc, "google_sql_user").values()
+    assert users and {user["deletion_policy"] for user in users} == {"ABANDON"}
+
+
+def test_destroying_database_and_users_can_be_chosen_where_data_is_disposable():
+    doc = _synth(replace(PROPS, keep_database_and_users_on_destroy=False))
+    (database,) = resources(doc, "google_sql_database").values()
+    assert "deletion_policy" not in database
