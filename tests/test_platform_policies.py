@@ -171,3 +171,9 @@ def test_protected_databases_and_users_survive_a_destroy_in_terraform(stacks, en
         for kind in ("google_sql_database", "google_sql_user"):
             for key, resource in resources(doc, kind).items():
                 assert resource.get("deletion_policy") == "ABANDON", (env.name, kind, key)
+
+
+def test_protected_environments_refuse_to_destroy_the_argo_cd_applications(stacks, environments):
+    for env in environments:
+        release = resources(stacks[f"{env.name}-platform"], "helm_release")["argocd_apps_release"]
+        assert release["lifecycle"]["prevent_destroy"] is env.protected, env.name

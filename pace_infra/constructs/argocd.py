@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cdktf import ITerraformDependable
+from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
@@ -37,6 +37,11 @@ class ArgoCdProps:
     revision: str
     applications: Sequence[GitOpsApplication]
     high_availability: bool = False
+    # Terraform refuses any plan that destroys or replaces the release holding the Applications
+    # (lifecycle.prevent_destroy): deleting an Application whose finalizer is the resources
+    # finalizer makes Argo CD delete everything it deployed. False only where workloads are
+    # disposable (dev).
+    protect_applications: bool = True
     project: str = "pace"
     # What must exist first: Argo CD's own namespace and the Applications' destinations.
     depends_on: Sequence[ITerraformDependable] = ()
@@ -149,9 +154,11 @@ class ArgoCd(Construct):
             timeout=900,
             depends_on=list(props.depends_on) or None,
         )
-        # Replacing the release would uninstall Argo CD (and, with it, prune the applications).
+        # A replacement uninstalls and reinstalls Argo CD: no syncs and no self-heal meanwhile.
+        # The Applications live in the other release and the CRDs are kept (crds.keep), so the
+        # workloads themselves stay; the id is pinned so that a refactor never does this.
         argocd.override_logical_id("argocd_release")
-        Release(
+        apps = Release(
             self,
             "apps",
             name="pace-apps",
@@ -163,4 +170,8 @@ class ArgoCd(Construct):
             values=_values(argocd_apps_values(props)),
             # The Application CRD comes with the argo-cd chart.
             depends_on=[argocd, *props.depends_on],
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.protect_applications),
         )
+        # Destroying this release deletes the Applications, and their finalizer makes Argo CD
+        # delete every workload in pace-web and pace-ai: its id never moves with a refactor.
+        apps.override_logical_id("argocd_apps_release")

@@ -97,6 +97,7 @@ class PlatformStack(PaceStack):
                     GitOpsApplication(name="pace-ai", path=gitops.ai_path),
                 ),
                 high_availability=platform.argocd_ha,
+                protect_applications=env.deletion_protection,
                 depends_on=(argocd_namespace.dependable, web.dependable, ai.dependable),
             ),
         )

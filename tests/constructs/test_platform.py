@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -219,3 +220,20 @@ def test_credential_secret_exists_without_any_version():
         "roles/secretmanager.secretAccessor",
         "group:platform@pace.example",
     )
+
+
+def test_the_applications_release_has_a_pinned_id_and_cannot_be_destroyed():
+    # A replace would delete the Applications, and their finalizer every workload they deployed.
+    doc = synth_construct(lambda stack: ArgoCd(stack, "argocd", props=PROPS))
+    release = resources(doc, "helm_release")["argocd_apps_release"]
+    assert release["name"] == "pace-apps"
+    assert release["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_the_applications_release_may_be_destroyed_where_workloads_are_disposable():
+    doc = synth_construct(
+        lambda stack: ArgoCd(stack, "argocd", props=replace(PROPS, protect_applications=False))
+    )
+    assert resources(doc, "helm_release")["argocd_apps_release"]["lifecycle"] == {
+        "prevent_destroy": False
+    }
