@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.monitoring_dashboard import MonitoringDashboard
 from constructs import Construct
 
@@ -69,27 +70,32 @@ def _widget(tile: Chart | IncidentsTile) -> dict[str, Any]:
     }
 
 
+def _tile(index: int, tile: Chart | IncidentsTile) -> dict[str, Any]:
+    per_row = COLUMNS // TILE_WIDTH
+    position = {"xPos": (index % per_row) * TILE_WIDTH, "yPos": (index // per_row) * TILE_HEIGHT}
+    return {
+        # Only non-zero positions: the API leaves zero-valued fields out of what it returns
+        # (proto3 JSON), and the provider's diff-suppress for dashboard_json only drops keys
+        # that are missing from our side (resource_monitoring_dashboard.go at v6.50.0), so an
+        # `"xPos": 0` here was an update on every plan.
+        **{axis: value for axis, value in position.items() if value},
+        "width": TILE_WIDTH,
+        "height": TILE_HEIGHT,
+        "widget": _widget(tile),
+    }
+
+
 def dashboard_json(
     display_name: str, tiles: Sequence[Chart | IncidentsTile], labels: Mapping[str, str]
 ) -> str:
-    """A mosaicLayout dashboard, two tiles a row, as the Monitoring API takes it."""
-    per_row = COLUMNS // TILE_WIDTH
+    """A mosaicLayout dashboard, two tiles a row, in the form the Monitoring API returns it."""
     return json.dumps(
         {
             "displayName": display_name,
             "labels": dict.fromkeys(labels, ""),
             "mosaicLayout": {
                 "columns": COLUMNS,
-                "tiles": [
-                    {
-                        "xPos": (index % per_row) * TILE_WIDTH,
-                        "yPos": (index // per_row) * TILE_HEIGHT,
-                        "width": TILE_WIDTH,
-                        "height": TILE_HEIGHT,
-                        "widget": _widget(tile),
-                    }
-                    for index, tile in enumerate(tiles)
-                ],
+                "tiles": [_tile(index, tile) for index, tile in enumerate(tiles)],
             },
         },
         sort_keys=True,
@@ -101,6 +107,7 @@ class DashboardsProps:
     # dashboard key -> (display name, tiles)
     dashboards: Mapping[str, tuple[str, Sequence[Chart | IncidentsTile]]]
     labels: Mapping[str, str]
+    depends_on: Sequence[ITerraformDependable] = ()  # metrics the charts read
 
 
 class Dashboards(Construct):
@@ -108,5 +115,8 @@ class Dashboards(Construct):
         super().__init__(scope, id_)
         for key, (display_name, tiles) in props.dashboards.items():
             MonitoringDashboard(
-                self, key, dashboard_json=dashboard_json(display_name, tiles, props.labels)
+                self,
+                key,
+                dashboard_json=dashboard_json(display_name, tiles, props.labels),
+                depends_on=list(props.depends_on) or None,
             )

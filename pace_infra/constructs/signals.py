@@ -14,9 +14,14 @@ from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
 )
 from constructs import Construct
 
+from pace_infra.constructs.propagation_wait import PropagationWait, PropagationWaitProps
+
 # At least three checker regions (Google's minimum when regions are chosen); an alert needs two
 # of them failing, so one region's network trouble never pages anyone.
 CHECKER_REGIONS: tuple[str, ...] = ("EUROPE", "USA", "ASIA_PACIFIC")
+# How long Cloud Monitoring may take to see a new log-based metric, by its own error message
+# ("it could take up to 10 minutes to become available").
+LOG_METRIC_PROPAGATION_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -37,18 +42,33 @@ class SignalsProps:
 
 class Signals(Construct):
     """Handles: `log_metric_types` (name -> metric type), `uptime_check_ids` (name -> id),
-    `dependables` (what alerts on these signals must wait for)."""
+    `dependables` (what alerts and charts on these signals must wait for: the log metrics, and
+    the time Cloud Monitoring takes to see a new one)."""
 
     def __init__(self, scope: Construct, id_: str, *, props: SignalsProps) -> None:
         super().__init__(scope, id_)
         self.log_metric_types: dict[str, str] = {}
-        self.dependables: list[ITerraformDependable] = []
+        metrics: list[ITerraformDependable] = []
         for name, log_filter in props.log_metrics.items():
             metric = LoggingMetric(self, f"log-{name}", name=name, filter=log_filter)
             # A literal type, not a reference (see pace_infra/filters.py); alerts wait for the
             # metric through `dependables` instead.
             self.log_metric_types[name] = f"logging.googleapis.com/user/{name}"
-            self.dependables.append(metric)
+            metrics.append(metric)
+        self.dependables: list[ITerraformDependable] = list(metrics)
+        if metrics:
+            # Waits on the first apply and whenever the set of log metrics changes.
+            visible = PropagationWait(
+                self,
+                "log-metrics-visible",
+                props=PropagationWaitProps(
+                    seconds=LOG_METRIC_PROPAGATION_SECONDS,
+                    triggers=sorted(props.log_metrics),
+                    depends_on=metrics,
+                    reason="Cloud Monitoring takes up to 10 minutes to see new log-based metrics",
+                ),
+            )
+            self.dependables.append(visible.dependable)
         self.uptime_check_ids: dict[str, str] = {}
         for check in props.uptime_checks:
             uptime = MonitoringUptimeCheckConfig(

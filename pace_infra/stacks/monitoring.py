@@ -131,6 +131,8 @@ class MonitoringStack(PaceStack):
             props=DashboardsProps(
                 dashboards=dashboards(env.name, signals.log_metric_types),
                 labels={"pace": "", env.name: ""},
+                # Two dashboards chart the log-based metrics.
+                depends_on=signals.dependables,
             ),
         )
         for system, identity in (("web", web_identity), ("ai", ai_identity)):
