@@ -177,3 +177,19 @@ def test_protected_environments_refuse_to_destroy_the_argo_cd_applications(stack
     for env in environments:
         release = resources(stacks[f"{env.name}-platform"], "helm_release")["argocd_apps_release"]
         assert release["lifecycle"]["prevent_destroy"] is env.protected, env.name
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("gke", "google_container_cluster"),
+        ("gke", "google_container_node_pool"),
+        ("edge", "google_compute_global_address"),
+        ("edge", "google_compute_security_policy"),
+        ("edge", "google_compute_ssl_policy"),
+    ],
+)
+def test_protected_environments_refuse_plans_that_destroy(stacks, environments, unit, kind):
+    for env in environments:
+        for key, resource in resources(stacks[f"{env.name}-{unit}"], kind).items():
+            assert resource["lifecycle"]["prevent_destroy"] is env.protected, (env.name, key)

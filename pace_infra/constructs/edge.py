@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.compute_global_address import ComputeGlobalAddress
 from cdktf_cdktf_provider_google.compute_security_policy import (
     ComputeSecurityPolicy,
@@ -50,6 +51,11 @@ class EdgeProps:
     rate_limit_per_minute: int = 600
     ssl_profile: str = "MODERN"
     labels: Mapping[str, str] = field(default_factory=dict)
+    # The address, the Cloud Armor policy and the SSL policy are attached by name to load
+    # balancer resources GKE creates from the Ingress: deleting one that is in use fails ("is
+    # already being used by ..."), so Terraform is told to refuse any plan that destroys or
+    # replaces them (lifecycle.prevent_destroy). False only where the edge is disposable (dev).
+    protect: bool = True
 
 
 def _match(expression: str) -> ComputeSecurityPolicyRuleMatch:
@@ -71,6 +77,7 @@ class Edge(Construct):
     def __init__(self, scope: Construct, id_: str, *, props: EdgeProps) -> None:
         super().__init__(scope, id_)
         prefix = props.name_prefix
+        protected = TerraformResourceLifecycle(prevent_destroy=props.protect)
         address = ComputeGlobalAddress(
             self,
             "ip",
@@ -78,6 +85,7 @@ class Edge(Construct):
             address_type="EXTERNAL",
             ip_version="IPV4",
             labels=dict(props.labels),
+            lifecycle=protected,
         )
         # DNS records point at this address: it must never be released by a refactor.
         address.override_logical_id("web_ip")
@@ -106,6 +114,9 @@ class Edge(Construct):
         rate_limit = ComputeSecurityPolicyRule(
             priority=2000,
             action="throttle",
+            # Written although false is the default: `preview` is Optional+Computed in a set, and
+            # an unset value makes every rule show as removed and added when any rule changes.
+            preview=False,
             description="Per-client rate limit",
             match=_all_sources(),
             rate_limit_options=ComputeSecurityPolicyRuleRateLimitOptions(
@@ -120,6 +131,7 @@ class Edge(Construct):
         default = ComputeSecurityPolicyRule(
             priority=DEFAULT_RULE_PRIORITY,
             action="allow",
+            preview=False,
             description="Default: allow what no rule above stopped",
             match=_all_sources(),
         )
@@ -136,9 +148,15 @@ class Edge(Construct):
                     enable=True
                 )
             ),
-            # Log request details of denied requests, for tuning preview rules.
-            advanced_options_config=ComputeSecurityPolicyAdvancedOptionsConfig(log_level="VERBOSE"),
+            # Log request details of denied requests, for tuning preview rules. JSON bodies are
+            # parsed, so the WAF rules read the CRM's JSON API calls field by field instead of as
+            # one string (fewer false positives; the API's default is DISABLED).
+            advanced_options_config=ComputeSecurityPolicyAdvancedOptionsConfig(
+                log_level="VERBOSE", json_parsing="STANDARD"
+            ),
+            lifecycle=protected,
         )
+        policy.override_logical_id("web_armor")
         ssl = ComputeSslPolicy(
             self,
             "tls",
@@ -146,7 +164,9 @@ class Edge(Construct):
             description="TLS 1.2+ with modern cipher suites.",
             min_tls_version="TLS_1_2",
             profile=props.ssl_profile,
+            lifecycle=protected,
         )
+        ssl.override_logical_id("web_tls")
         self.ip_name: str = address.name
         self.ip_address: str = address.address
         self.security_policy_name: str = policy.name

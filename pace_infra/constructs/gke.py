@@ -225,6 +225,10 @@ class GkeCluster(Construct):
             deletion_protection=props.deletion_protection,
             resource_labels=dict(props.labels),
         )
+        # deletion_protection is checked only when the provider deletes the cluster, after the
+        # node pools (which depend on it) are already gone: a destroy or a replacement would
+        # leave the cluster without nodes. prevent_destroy makes Terraform refuse such a plan.
+        cluster.add_override("lifecycle.prevent_destroy", props.deletion_protection)
         # Stateful: a refactor must never replace the cluster.
         cluster.override_logical_id("gke_cluster")
 
@@ -256,6 +260,9 @@ class NodePoolProps:
     node_labels: Mapping[str, str] = field(default_factory=dict)
     taints: tuple[tuple[str, str, str], ...] = ()  # (key, value, effect)
     labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the nodes
+    # Terraform refuses a plan that destroys or replaces the pool (its workloads would lose
+    # their nodes at once); False only where that is acceptable (dev).
+    protect: bool = True
 
 
 class NodePool(Construct):
@@ -269,6 +276,16 @@ class NodePool(Construct):
             name=props.name,
             cluster=props.cluster_id,
             location=props.location,
+            # The autoscaler never raises a pool to its minimum by itself (it uses the minimum
+            # only when scaling down), and the provider creates a pool with 0 nodes when neither
+            # count is set: the cluster, whose default pool is removed, would start empty.
+            # Per zone: 1 in dev's zonal cluster, 3 in a regional one.
+            initial_node_count=1 if props.min_nodes > 0 else 0,
+            lifecycle=TerraformResourceLifecycle(
+                # ForceNew, and never read back as written once the autoscaler has acted.
+                ignore_changes=["initial_node_count"],
+                prevent_destroy=props.protect,
+            ),
             autoscaling=ContainerNodePoolAutoscaling(
                 total_min_node_count=props.min_nodes,
                 total_max_node_count=props.max_nodes,
@@ -304,6 +321,7 @@ class NodePool(Construct):
                 resource_labels=dict(props.labels),
             ),
         )
-        # Node pools are replaced when their node_config changes; their ids must not move too.
+        # Some node_config fields replace the pool (service_account, oauth_scopes, ... in
+        # pace_infra/review/forcenew.json); a moved logical id would too.
         pool.override_logical_id(f"node_pool_{props.name}")
         self.name: str = pool.name

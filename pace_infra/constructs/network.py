@@ -117,7 +117,10 @@ class Network(Construct):
         router = ComputeRouter(
             self, "router", name=f"{prefix}-router", region=props.region, network=vpc.id
         )
-        ComputeRouterNat(
+        # Pinned ids (here and on the NAT and firewall rules): a moved id is a destroy plus a
+        # create of the same name with no order between them, which fails (409) or drops NAT.
+        router.override_logical_id("router")
+        nat = ComputeRouterNat(
             self,
             "nat",
             name=f"{prefix}-nat",
@@ -138,6 +141,7 @@ class Network(Construct):
             max_ports_per_vm=props.nat_max_ports_per_vm,
             log_config=ComputeRouterNatLogConfig(enable=True, filter=props.nat_log_filter),
         )
+        nat.override_logical_id("nat")
 
         self._firewall_rules(vpc, props)
 
@@ -161,8 +165,13 @@ class Network(Construct):
             service="servicenetworking.googleapis.com",
             reserved_peering_ranges=[psa_range.name],
             # ABANDON: deleting the peering while Cloud SQL still uses it fails the destroy
-            # ("producer services still using this connection"); the peering goes with the VPC.
+            # ("producer services still using this connection"). The peering then stays on the
+            # VPC, which cannot be deleted until it is removed by hand (README, "Tearing down").
             deletion_policy="ABANDON",
+            # After an abandoned connection, creating it again fails ("Cannot modify allocated
+            # ranges in CreateConnection"); the provider then patches the existing one instead
+            # (servicenetworking/resource_service_networking_connection.go at v6.50.0).
+            update_on_creation_fail=True,
         )
         psa_connection.override_logical_id("psa_connection")
 
@@ -180,7 +189,7 @@ class Network(Construct):
         prefix = props.name_prefix
         node_tag = self.node_tag
         log_all = ComputeFirewallLogConfig(metadata="INCLUDE_ALL_METADATA")
-        ComputeFirewall(
+        health_checks = ComputeFirewall(
             self,
             "allow-health-checks",
             name=f"{prefix}-allow-gclb-health-checks",
@@ -193,8 +202,9 @@ class Network(Construct):
             allow=[ComputeFirewallAllow(protocol="tcp")],
             log_config=log_all,
         )
+        health_checks.override_logical_id("firewall_allow_health_checks")
         if props.allow_iap_ssh:
-            ComputeFirewall(
+            iap = ComputeFirewall(
                 self,
                 "allow-iap-ssh",
                 name=f"{prefix}-allow-iap-ssh",
@@ -207,7 +217,8 @@ class Network(Construct):
                 allow=[ComputeFirewallAllow(protocol="tcp", ports=["22"])],
                 log_config=log_all,
             )
-        ComputeFirewall(
+            iap.override_logical_id("firewall_allow_iap_ssh")
+        deny_all = ComputeFirewall(
             self,
             "deny-all-ingress",
             name=f"{prefix}-deny-all-ingress",
@@ -219,3 +230,4 @@ class Network(Construct):
             deny=[ComputeFirewallDeny(protocol="all")],
             log_config=log_all,
         )
+        deny_all.override_logical_id("firewall_deny_all_ingress")

@@ -22,6 +22,7 @@ class EdgeStack(PaceStack):
                 rate_limit_per_minute=env.edge.rate_limit_per_minute,
                 ssl_profile=env.edge.ssl_profile,
                 labels=system_labels("web"),
+                protect=env.deletion_protection,
             ),
         )
         # The names the GitOps manifests use, and the address DNS points at.

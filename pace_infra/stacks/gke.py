@@ -68,6 +68,7 @@ class GkeStack(PaceStack):
                     node_labels={POOL_LABEL: system},
                     taints=taints,
                     labels=system_labels(system),
+                    protect=env.deletion_protection,
                 ),
             )
         self.web_identity = self._identity(env, "web")

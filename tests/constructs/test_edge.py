@@ -73,3 +73,30 @@ def test_ssl_policy_is_tls12_plus_with_configured_profile(doc):
     assert (policy["min_tls_version"], policy["profile"]) == ("TLS_1_2", "MODERN")
     restricted = only(_synth(replace(PROPS, ssl_profile="RESTRICTED")), "google_compute_ssl_policy")
     assert restricted["profile"] == "RESTRICTED"
+
+
+def test_policies_and_address_keep_their_ids_and_refuse_destruction(doc):
+    # Attached by name to load balancer resources GKE creates: deleting them in use fails.
+    for kind, logical_id in (
+        ("google_compute_global_address", "web_ip"),
+        ("google_compute_security_policy", "web_armor"),
+        ("google_compute_ssl_policy", "web_tls"),
+    ):
+        assert resources(doc, kind)[logical_id]["lifecycle"] == {"prevent_destroy": True}
+
+
+def test_a_disposable_edge_may_be_destroyed():
+    doc = _synth(replace(PROPS, protect=False))
+    assert resources(doc, "google_compute_ssl_policy")["web_tls"]["lifecycle"] == {
+        "prevent_destroy": False
+    }
+
+
+def test_every_rule_states_its_preview_mode(doc):
+    # Unset, the Optional+Computed `preview` makes every rule re-render when any rule changes.
+    assert all("preview" in rule for rule in _rules(doc).values())
+
+
+def test_json_bodies_are_parsed_for_the_waf(doc):
+    policy = only(doc, "google_compute_security_policy")
+    assert policy["advanced_options_config"]["json_parsing"] == "STANDARD"

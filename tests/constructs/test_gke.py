@@ -251,3 +251,27 @@ def test_pool_nodes_are_labelled_tainted_and_tagged(pool):
 def test_pool_has_a_pinned_logical_id():
     doc = _synth(pool=POOL)
     assert list(resources(doc, "google_container_node_pool")) == ["node_pool_ai"]
+
+
+def test_a_pool_starts_with_one_node_per_zone_the_autoscaler_will_not_add(pool):
+    # Without it the provider creates the pool with 0 nodes and the autoscaler only uses the
+    # minimum when scaling down: the cluster (default pool removed) would have no node at all.
+    assert pool["initial_node_count"] == 1
+    assert pool["lifecycle"]["ignore_changes"] == ["initial_node_count"]  # ForceNew, drifts
+
+
+def test_a_pool_with_no_minimum_starts_empty():
+    pool = only(_synth(pool=replace(POOL, min_nodes=0)), "google_container_node_pool")
+    assert pool["initial_node_count"] == 0
+
+
+def test_cluster_and_pools_refuse_a_destroying_plan_when_protected(cluster, pool):
+    # deletion_protection is checked only when the cluster itself is deleted, after its pools.
+    assert cluster["lifecycle"]["prevent_destroy"] is True
+    assert pool["lifecycle"]["prevent_destroy"] is True
+
+
+def test_unprotected_cluster_and_pools_may_be_destroyed():
+    doc = _synth(replace(CLUSTER, deletion_protection=False), replace(POOL, protect=False))
+    assert only(doc, "google_container_cluster")["lifecycle"]["prevent_destroy"] is False
+    assert only(doc, "google_container_node_pool")["lifecycle"]["prevent_destroy"] is False

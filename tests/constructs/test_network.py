@@ -181,3 +181,20 @@ def test_handles_are_references_to_the_resources(default):
         network.psa_range_name,
     ):
         assert handle.startswith("${TfToken[")
+
+
+def test_router_nat_and_firewall_rules_keep_their_ids_through_refactors(with_iap):
+    # A moved id is a destroy plus a create of the same name, in no order: 409 or lost NAT.
+    assert set(resources(with_iap, "google_compute_router")) == {"router"}
+    assert set(resources(with_iap, "google_compute_router_nat")) == {"nat"}
+    assert set(resources(with_iap, "google_compute_firewall")) == {
+        "firewall_allow_health_checks",
+        "firewall_allow_iap_ssh",
+        "firewall_deny_all_ingress",
+    }
+
+
+def test_an_abandoned_psa_connection_can_be_created_again(doc):
+    connection = only(doc, "google_service_networking_connection")
+    assert connection["deletion_policy"] == "ABANDON"
+    assert connection["update_on_creation_fail"] is True
