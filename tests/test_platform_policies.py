@@ -193,3 +193,18 @@ def test_protected_environments_refuse_plans_that_destroy(stacks, environments, 
     for env in environments:
         for key, resource in resources(stacks[f"{env.name}-{unit}"], kind).items():
             assert resource["lifecycle"]["prevent_destroy"] is env.protected, (env.name, key)
+
+
+def test_connectors_are_required_wherever_cloud_sql_allows_it(stacks, environments):
+    for env in environments:
+        instances = _instances(stacks, env)
+        replicated = {
+            i["master_instance_name"] for i in instances.values() if "master_instance_name" in i
+        }
+        for key, instance in instances.items():
+            in_pair = (
+                "master_instance_name" in instance
+                or f"${{google_sql_database_instance.{key}.name}}" in replicated
+            )
+            expected = "NOT_REQUIRED" if in_pair else "REQUIRED"
+            assert instance["settings"]["connector_enforcement"] == expected, (env.name, key)

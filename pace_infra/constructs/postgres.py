@@ -51,6 +51,7 @@ TRANSACTION_LOG_DAYS = 7  # point-in-time recovery window (the maximum for Enter
 # sql/resource_sql_database_instance.go at v6.50.0), and its docs say to ignore disk_size when
 # autoresize is on. Without this, the first autoresize makes the next plan replace the instance.
 AUTORESIZED_DISK_SIZE = "settings[0].disk_size"
+REPLICA_MAINTENANCE_WINDOW = "settings[0].maintenance_window"
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,18 @@ def _flags(max_connections: int) -> list[SqlDatabaseInstanceSettingsDatabaseFlag
     ]
 
 
+# Cloud SQL refuses to create a read replica of a private-IP instance that accepts connections
+# from the Cloud SQL connectors only ("If the primary instance has a private IP connection and
+# the instance accepts database connections from Cloud SQL Language Connectors only, then you
+# can't create read replicas for the instance": cloud.google.com/sql/docs/postgres/replication/
+# create-replica). So an instance with a DR replica, and the replica, do not enforce connectors;
+# clients still need a certificate from the instance's CA (ssl_mode) and an IAM login.
+CONNECTORS_REQUIRED, CONNECTORS_NOT_REQUIRED = "REQUIRED", "NOT_REQUIRED"
+
+
 def _common_settings(props: PostgresInstanceProps) -> dict:
-    """Settings a primary and its replica share."""
+    """Settings a primary and its replica share (the replica drops its maintenance window)."""
+    connectors = CONNECTORS_NOT_REQUIRED if props.dr_replica_region else CONNECTORS_REQUIRED
     return {
         "tier": props.tier,
         "edition": _edition(props.tier),
@@ -121,8 +132,9 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
         "disk_autoresize": True,
         "disk_autoresize_limit": props.disk_autoresize_limit_gb,
         "ip_configuration": _ip_configuration(props),
-        # Direct connections are refused: the Auth Proxy / connectors are the only way in.
-        "connector_enforcement": "REQUIRED",
+        # Without a replica, direct connections are refused: the Auth Proxy / connectors are the
+        # only way in (see CONNECTORS_REQUIRED for why a replicated instance cannot).
+        "connector_enforcement": connectors,
         "database_flags": _flags(props.max_connections),
         "insights_config": SqlDatabaseInstanceSettingsInsightsConfig(
             query_insights_enabled=True,
@@ -237,9 +249,17 @@ class PostgresInstance(Construct):
                 database_version=props.database_version,
                 master_instance_name=instance.name,
                 deletion_protection=props.deletion_protection,
-                lifecycle=TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
+                lifecycle=TerraformResourceLifecycle(
+                    # Replicas take no maintenance window (Cloud SQL maintains them with their
+                    # primary); whatever the API reports for one is not ours to correct.
+                    ignore_changes=[AUTORESIZED_DISK_SIZE, REPLICA_MAINTENANCE_WINDOW]
+                ),
                 settings=SqlDatabaseInstanceSettings(
-                    **_common_settings(props),
+                    **{
+                        k: v
+                        for k, v in _common_settings(props).items()
+                        if k != "maintenance_window"
+                    },
                     # A standby region's copy: one zone is enough until it is promoted.
                     availability_type="ZONAL",
                 ),

@@ -199,7 +199,26 @@ def test_autoresized_disk_size_is_ignored_so_growth_never_replaces_the_instance(
     doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
     for name, instance in resources(doc, "google_sql_database_instance").items():
         assert instance["settings"]["disk_autoresize"] is True, name
-        assert instance["lifecycle"]["ignore_changes"] == ["settings[0].disk_size"], name
+        assert "settings[0].disk_size" in instance["lifecycle"]["ignore_changes"], name
+
+
+def test_the_replica_takes_no_maintenance_window():
+    # Replicas are maintained with their primary; a window written there is refused or drifts.
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    replica = resources(doc, "google_sql_database_instance")["pace_db_dr_replica"]
+    assert "maintenance_window" not in replica["settings"]
+    assert "settings[0].maintenance_window" in replica["lifecycle"]["ignore_changes"]
+
+
+def test_connectors_cannot_be_enforced_on_an_instance_with_a_replica():
+    # Cloud SQL cannot create a read replica of a private-IP, connectors-only instance.
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    for name, instance in resources(doc, "google_sql_database_instance").items():
+        settings = instance["settings"]
+        assert settings["connector_enforcement"] == "NOT_REQUIRED", name
+        # What still holds: private IP only, client certificates from the instance's CA.
+        assert settings["ip_configuration"]["ipv4_enabled"] is False, name
+        assert settings["ip_configuration"]["ssl_mode"] == "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"
 
 
 def test_database_and_iam_users_are_left_in_place_on_destroy(doc):
