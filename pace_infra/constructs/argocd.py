@@ -20,6 +20,7 @@ ARGO_CD_CHART_VERSION = "8.5.0"  # Argo CD v3.1.5
 ARGOCD_APPS_CHART_VERSION = "2.0.2"
 IN_CLUSTER = "https://kubernetes.default.svc"
 FINALIZER = "resources-finalizer.argocd.argoproj.io"
+APPLICATIONS_UNINSTALL_TIMEOUT_S = 1200
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,13 @@ class ArgoCd(Construct):
             namespace=props.namespace,
             create_namespace=False,
             values=_values(argocd_apps_values(props)),
+            # A failed first install is rolled back instead of being left behind untracked
+            # (helm 3.1.1 saves state only on success: every re-apply would then fail with
+            # "cannot re-use a name that is still in use").
+            atomic=True,
+            # Uninstalling deletes the Applications, whose finalizer deletes what they deployed
+            # (load balancers included) before they go; helm's default 300 s is too short.
+            timeout=APPLICATIONS_UNINSTALL_TIMEOUT_S,
             # The Application CRD comes with the argo-cd chart.
             depends_on=[argocd, *props.depends_on],
             lifecycle=TerraformResourceLifecycle(prevent_destroy=props.protect_applications),

@@ -12,7 +12,11 @@ from cdktf_cdktf_provider_kubernetes.limit_range_v1 import (
     LimitRangeV1Spec,
     LimitRangeV1SpecLimit,
 )
-from cdktf_cdktf_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
+from cdktf_cdktf_provider_kubernetes.namespace_v1 import (
+    NamespaceV1,
+    NamespaceV1Metadata,
+    NamespaceV1Timeouts,
+)
 from cdktf_cdktf_provider_kubernetes.network_policy_v1 import (
     NetworkPolicyV1,
     NetworkPolicyV1Metadata,
@@ -38,6 +42,7 @@ from constructs import Construct
 from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
 
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by Kubernetes on every namespace
+NAMESPACE_DELETE_TIMEOUT = "20m"  # long enough for load balancers and Argo CD finalizers
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,11 @@ class Namespace(Construct):
                     "pod-security.kubernetes.io/audit": "restricted",
                 },
             ),
+            # The provider waits 5 minutes for a deleted namespace to go (v2.38.0 default);
+            # objects with finalizers take longer: the Ingress's load balancer in pace-web, the
+            # Argo CD Applications in argocd. A destroy then failed with the namespace still
+            # Terminating and had to be run again.
+            timeouts=NamespaceV1Timeouts(delete=NAMESPACE_DELETE_TIMEOUT),
         )
         # Deleting a namespace deletes everything in it: its id never moves.
         namespace.override_logical_id(f"namespace_{props.name.replace('-', '_')}")

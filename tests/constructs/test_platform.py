@@ -237,3 +237,18 @@ def test_the_applications_release_may_be_destroyed_where_workloads_are_disposabl
     assert resources(doc, "helm_release")["argocd_apps_release"]["lifecycle"] == {
         "prevent_destroy": False
     }
+
+
+def test_namespaces_wait_long_enough_for_finalizers_on_delete():
+    doc = synth_construct(
+        lambda stack: Namespace(stack, "ns", props=NamespaceProps(name="pace-web"))
+    )
+    assert only(doc, "kubernetes_namespace_v1")["timeouts"] == {"delete": "20m"}
+
+
+def test_the_applications_release_rolls_back_a_failed_install_and_waits_for_its_finalizers(
+    releases,
+):
+    apps = releases["pace-apps"]
+    assert apps["atomic"] is True
+    assert apps["timeout"] == 1200
