@@ -35,6 +35,26 @@ Severity = Literal["CRITICAL", "ERROR", "WARNING"]
 System = Literal["web", "ai", "data", "platform"]
 AUTO_CLOSE = "1800s"  # an incident whose data stopped arriving closes after 30 minutes
 
+# Which PagerDuty service an alert pages, by severity. CRITICAL and ERROR (users are affected)
+# page at once, day and night; WARNING (capacity, trends) goes to a service that is high
+# urgency in support hours, low outside them, and raised to high when support hours start if
+# the incident is still open. Two services per system, each with one urgency policy, because
+# (1) PagerDuty's scheduled urgency change works only with high urgency during and low outside
+# support hours (pagerduty_service docs, 3.30.8), and (2) alert grouping folds later alerts
+# into the first alert's incident, urgency included: a CRITICAL must never join a WARNING's
+# low-urgency incident, so they never share a service.
+PagingRoute = Literal["urgent", "support-hours"]
+PAGING_ROUTES: tuple[PagingRoute, ...] = ("urgent", "support-hours")
+
+
+def paging_route(severity: Severity) -> PagingRoute:
+    return "support-hours" if severity == "WARNING" else "urgent"
+
+
+def pagerduty_service_name(system: System, route: PagingRoute) -> str:
+    """`pace-web` pages now; `pace-web-warnings` pages in support hours."""
+    return f"pace-{system}" if route == "urgent" else f"pace-{system}-warnings"
+
 
 @dataclass(frozen=True)
 class Aggregation:
@@ -89,8 +109,9 @@ class AlertingProps:
     name_prefix: str  # "PACE prod"
     runbook_base_url: str  # where docs/runbooks/ is browsable
     support_email: str
-    # system -> PagerDuty integration key (a cross-stack reference); empty: email only.
-    pagerduty_keys: Mapping[str, str]
+    # (system, paging route) -> PagerDuty integration key (a cross-stack reference); empty:
+    # email only.
+    pagerduty_keys: Mapping[tuple[System, PagingRoute], str]
     alerts: Sequence[AlertSpec]
     labels: Mapping[str, str] = field(default_factory=dict)
     # What the policies' filters name and must exist first (log-based metrics).
@@ -165,7 +186,8 @@ def documentation(spec: AlertSpec, runbook_base_url: str) -> str:
 
 
 class Alerting(Construct):
-    """Channels (one PagerDuty channel per system, one support email) and the alert policies.
+    """Channels (one PagerDuty channel per system and paging route, one support email) and the
+    alert policies, each paging the channel of its system and severity.
 
     Handle: `email_channel`.
     """
@@ -181,23 +203,25 @@ class Alerting(Construct):
             user_labels=dict(props.labels),
         )
         self.email_channel: str = email.name
-        pagerduty: dict[str, str] = {}
-        for system, key in props.pagerduty_keys.items():
+        pagerduty: dict[tuple[System, PagingRoute], str] = {}
+        for (system, route), key in props.pagerduty_keys.items():
+            service = pagerduty_service_name(system, route)
             channel = MonitoringNotificationChannel(
                 self,
-                f"pagerduty-{system}",
-                display_name=f"{props.name_prefix} PagerDuty pace-{system}",
+                f"pagerduty-{service.removeprefix('pace-')}",
+                display_name=f"{props.name_prefix} PagerDuty {service}",
                 type="pagerduty",
                 # The key reaches state (a private, versioned bucket), never the JSON.
                 sensitive_labels=MonitoringNotificationChannelSensitiveLabels(service_key=key),
                 user_labels=dict(props.labels),
             )
-            pagerduty[system] = channel.name
+            pagerduty[(system, route)] = channel.name
 
         for spec in props.alerts:
             channels = [email.name]
-            if spec.page and spec.system in pagerduty:
-                channels.insert(0, pagerduty[spec.system])
+            route = (spec.system, paging_route(spec.severity))
+            if spec.page and route in pagerduty:
+                channels.insert(0, pagerduty[route])
             has_log_match = any(isinstance(c, LogMatch) for c in spec.conditions)
             MonitoringAlertPolicy(
                 self,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_pagerduty.alert_grouping_setting import (
     AlertGroupingSetting,
     AlertGroupingSettingConfigA,
@@ -62,6 +64,15 @@ class SupportHoursProps:
 
 
 @dataclass(frozen=True)
+class ServiceSpec:
+    description: str
+    # "urgent": high urgency at any hour. "support-hours": high in support hours, low outside,
+    # raised to high when support hours start (the one combination PagerDuty allows scheduled
+    # urgency changes with).
+    urgency: Literal["urgent", "support-hours"]
+
+
+@dataclass(frozen=True)
 class PagerDutyOnCallProps:
     """`paging=True`: the team is paged; False: every incident is low urgency (no pages)."""
 
@@ -69,7 +80,7 @@ class PagerDutyOnCallProps:
     members: Sequence[str]  # user emails, in rotation order
     rotation_start: str
     support_hours: SupportHoursProps
-    services: Mapping[str, str]  # service name -> description
+    services: Mapping[str, ServiceSpec]  # service name -> what it pages for, and how
     paging: bool = True
     team_name: str = "PACE Support"
     business_service_name: str = "PACE CRM"
@@ -91,7 +102,7 @@ class PagerDutyOnCall(Construct):
             DataPagerdutyUser(self, f"user-{index}", email=email)
             for index, email in enumerate(props.members)
         ]
-        for index, user in enumerate(users):
+        memberships = [
             TeamMembership(
                 self,
                 f"member-{index}",
@@ -99,10 +110,16 @@ class PagerDutyOnCall(Construct):
                 user_id=user.id,
                 role="responder",
             )
+            for index, user in enumerate(users)
+        ]
         user_ids = [user.id for user in users]
         # The secondary rotation is the primary shifted by one: nobody backs themselves up.
+        # Schedules and the escalation policy depend on the memberships, so that they are
+        # changed (or destroyed) before a membership goes: PagerDuty refuses to remove a user
+        # from a team while a policy of that team still names them (a 400 the provider does
+        # not retry), which failed destroys and member removals.
         primary = self._schedule(
-            "primary", f"{props.team_name} primary{suffix}", user_ids, props, team
+            "primary", f"{props.team_name} primary{suffix}", user_ids, props, team, memberships
         )
         secondary = self._schedule(
             "secondary",
@@ -110,6 +127,7 @@ class PagerDutyOnCall(Construct):
             user_ids[1:] + user_ids[:1],
             props,
             team,
+            memberships,
         )
         policy = EscalationPolicy(
             self,
@@ -118,6 +136,7 @@ class PagerDutyOnCall(Construct):
             description="Primary, then secondary after 5 minutes, then the whole team; repeats.",
             teams=[team.id],
             num_loops=2,
+            depends_on=memberships,
             rule=[
                 EscalationPolicyRule(
                     escalation_delay_in_minutes=ESCALATION_DELAY_MINUTES,
@@ -146,17 +165,17 @@ class PagerDutyOnCall(Construct):
             team=team.id,
         )
         self.integration_keys: dict[str, str] = {}
-        for name, description in props.services.items():
+        for name, spec in props.services.items():
             service = Service(
                 self,
                 f"service-{name}",
                 name=f"{name}{suffix}",
-                description=description,
+                description=spec.description,
                 escalation_policy=policy.id,
                 # Cloud Monitoring resolves the incident when the condition clears.
                 auto_resolve_timeout="null",
                 acknowledgement_timeout=ACK_TIMEOUT_SECONDS,
-                **self._urgency(props),
+                **self._urgency(props, spec),
             )
             integration = ServiceIntegration(
                 self,
@@ -164,26 +183,13 @@ class PagerDutyOnCall(Construct):
                 name=MONITORING_VENDOR,
                 service=service.id,
                 vendor=vendor.id,
+                # `vendor` is ForceNew and looked up by name (partial matches allowed): were the
+                # lookup ever to resolve differently, every integration would be replaced with
+                # a new key, and Cloud Monitoring would page dead keys until monitoring is
+                # applied again.
+                lifecycle=TerraformResourceLifecycle(ignore_changes=["vendor"]),
             )
             self.integration_keys[name] = integration.integration_key
-            ServiceDependency(
-                self,
-                f"depends-on-{name}",
-                dependency=[
-                    ServiceDependencyDependency(
-                        dependent_service=[
-                            ServiceDependencyDependencyDependentService(
-                                id=business.id, type="business_service"
-                            )
-                        ],
-                        supporting_service=[
-                            ServiceDependencyDependencySupportingService(
-                                id=service.id, type="service"
-                            )
-                        ],
-                    )
-                ],
-            )
             # One incident per storm. One setting per service: pagerduty 3.30.8 refuses a
             # `time` setting with more than one service (ValidateConfig in
             # pagerdutyplugin/resource_pagerduty_alert_grouping_setting.go), and grouping across
@@ -196,6 +202,27 @@ class PagerDutyOnCall(Construct):
                 config=AlertGroupingSettingConfigA(timeout=GROUPING_WINDOW_SECONDS),
                 services=[service.id],
             )
+            if spec.urgency == "urgent":  # warnings are not customer impact
+                self._support(business, service, name)
+
+    def _support(self, business: BusinessService, service: Service, name: str) -> None:
+        """The business service "PACE CRM" depends on this technical service."""
+        ServiceDependency(
+            self,
+            f"depends-on-{name}",
+            dependency=[
+                ServiceDependencyDependency(
+                    dependent_service=[
+                        ServiceDependencyDependencyDependentService(
+                            id=business.id, type="business_service"
+                        )
+                    ],
+                    supporting_service=[
+                        ServiceDependencyDependencySupportingService(id=service.id, type="service")
+                    ],
+                )
+            ],
+        )
 
     def _schedule(
         self,
@@ -204,10 +231,12 @@ class PagerDutyOnCall(Construct):
         user_ids: list[str],
         props: PagerDutyOnCallProps,
         team: Team,
+        memberships: list[TeamMembership],
     ) -> Schedule:
         return Schedule(
             self,
             id_,
+            depends_on=list(memberships),
             name=name,
             time_zone=props.support_hours.time_zone,
             teams=[team.id],
@@ -223,23 +252,26 @@ class PagerDutyOnCall(Construct):
         )
 
     @staticmethod
-    def _urgency(props: PagerDutyOnCallProps) -> dict:
+    def _urgency(props: PagerDutyOnCallProps, spec: ServiceSpec) -> dict:
         if not props.paging:
             return {
                 "incident_urgency_rule": ServiceIncidentUrgencyRule(type="constant", urgency="low")
             }
+        if spec.urgency == "urgent":
+            return {
+                "incident_urgency_rule": ServiceIncidentUrgencyRule(type="constant", urgency="high")
+            }
         hours = props.support_hours
         return {
-            # In support hours everything is high urgency. Outside them urgency follows the
-            # alert's severity: CRITICAL/ERROR (customer-facing failures) page at high urgency,
-            # WARNING (capacity trends) waits at low urgency until support hours start.
+            # High in support hours, low outside them. The provider docs: scheduled actions
+            # are only possible with exactly this rule (high during, low outside).
             "incident_urgency_rule": ServiceIncidentUrgencyRule(
                 type="use_support_hours",
                 during_support_hours=ServiceIncidentUrgencyRuleDuringSupportHours(
                     type="constant", urgency="high"
                 ),
                 outside_support_hours=ServiceIncidentUrgencyRuleOutsideSupportHours(
-                    type="constant", urgency="severity_based"
+                    type="constant", urgency="low"
                 ),
             ),
             "support_hours": ServiceSupportHours(

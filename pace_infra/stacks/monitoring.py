@@ -18,7 +18,7 @@ from pace_infra.alert_catalog import (
     lb_filter,
 )
 from pace_infra.config import Environment
-from pace_infra.constructs.alerting import Alerting, AlertingProps
+from pace_infra.constructs.alerting import Alerting, AlertingProps, PagingRoute, System
 from pace_infra.constructs.dashboards import Dashboards, DashboardsProps
 from pace_infra.constructs.service_levels import ApplicationSli, ServiceLevels, ServiceLevelsProps
 from pace_infra.constructs.signals import Signals, SignalsProps, UptimeCheck
@@ -49,7 +49,7 @@ class MonitoringStack(PaceStack):
         self,
         scope: Construct,
         env: Environment,
-        integration_keys: Mapping[str, str],
+        integration_keys: Mapping[tuple[System, PagingRoute], str],
         web_identity: WorkloadServiceAccount,
         ai_identity: WorkloadServiceAccount,
     ) -> None:

@@ -9,20 +9,38 @@ from cdktf_cdktf_provider_pagerduty.provider import PagerdutyProvider
 from constructs import Construct
 
 from pace_infra.config import Environment
-from pace_infra.constructs.pagerduty import PagerDutyOnCall, PagerDutyOnCallProps, SupportHoursProps
+from pace_infra.constructs.alerting import (
+    PAGING_ROUTES,
+    PagingRoute,
+    System,
+    pagerduty_service_name,
+)
+from pace_infra.constructs.pagerduty import (
+    PagerDutyOnCall,
+    PagerDutyOnCallProps,
+    ServiceSpec,
+    SupportHoursProps,
+)
 from pace_infra.stacks.base import PaceStack
 
 # Technical services: what breaks together is paged together.
-TECHNICAL_SERVICES: dict[str, str] = {
+TECHNICAL_SERVICES: dict[System, str] = {
     "web": "PACE CRM (Payload + Next.js) in namespace pace-web.",
     "ai": "PACE AI backend and MCP servers in namespace pace-ai.",
     "data": "Cloud SQL: Pace DB and PACE AI DB.",
     "platform": "GKE cluster, nodes, Argo CD, certificates.",
 }
+ROUTE_TEXT: dict[PagingRoute, str] = {
+    "urgent": "CRITICAL and ERROR alerts: high urgency at any hour.",
+    "support-hours": (
+        "WARNING alerts: high urgency in support hours, low outside them, raised to high when "
+        "support hours start."
+    ),
+}
 
 
 class OncallStack(PaceStack):
-    """Handles: `integration_keys` (system -> integration key of service pace-<system>)."""
+    """Handles: `integration_keys` ((system, paging route) -> integration key of its service)."""
 
     def __init__(self, scope: Construct, env: Environment) -> None:
         super().__init__(scope, env, "oncall")
@@ -42,10 +60,18 @@ class OncallStack(PaceStack):
                     end_time=hours.end_time,
                     days_of_week=hours.days_of_week,
                 ),
-                services={f"pace-{system}": text for system, text in TECHNICAL_SERVICES.items()},
+                services={
+                    pagerduty_service_name(system, route): ServiceSpec(
+                        description=f"{text} {ROUTE_TEXT[route]}", urgency=route
+                    )
+                    for system, text in TECHNICAL_SERVICES.items()
+                    for route in PAGING_ROUTES
+                },
                 paging=oncall.mode == "full",
             ),
         )
-        self.integration_keys: dict[str, str] = {
-            system: pagerduty.integration_keys[f"pace-{system}"] for system in TECHNICAL_SERVICES
+        self.integration_keys: dict[tuple[System, PagingRoute], str] = {
+            (system, route): pagerduty.integration_keys[pagerduty_service_name(system, route)]
+            for system in TECHNICAL_SERVICES
+            for route in PAGING_ROUTES
         }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pace_infra.constructs.alerting import (
     Aggregation,
     Alerting,
@@ -13,7 +15,12 @@ from pace_infra.constructs.alerting import (
     Threshold,
 )
 from pace_infra.constructs.dashboards import Chart, IncidentsTile, dashboard_json
-from pace_infra.constructs.pagerduty import PagerDutyOnCall, PagerDutyOnCallProps, SupportHoursProps
+from pace_infra.constructs.pagerduty import (
+    PagerDutyOnCall,
+    PagerDutyOnCallProps,
+    ServiceSpec,
+    SupportHoursProps,
+)
 from tests.helpers import resources, synth_construct
 
 
@@ -37,7 +44,9 @@ def _alerting(alerts, keys=None) -> dict:
         name_prefix="PACE t",
         runbook_base_url="https://example/runbooks",
         support_email="support@pace.example",
-        pagerduty_keys=keys if keys is not None else {"web": "${var.key}"},
+        pagerduty_keys=keys
+        if keys is not None
+        else {("web", "urgent"): "${var.urgent}", ("web", "support-hours"): "${var.warnings}"},
         alerts=alerts,
     )
     return synth_construct(lambda stack: Alerting(stack, "alerting", props=props))
@@ -68,15 +77,36 @@ def test_without_pagerduty_everything_goes_to_email():
     )
 
 
-def test_pagerduty_key_is_a_sensitive_label():
+def test_pagerduty_keys_are_sensitive_labels():
     doc = _alerting([_spec("a")])
-    (channel,) = [
-        c
+    channels = {
+        c["display_name"]: c
         for c in resources(doc, "google_monitoring_notification_channel").values()
         if c["type"] == "pagerduty"
-    ]
-    assert channel["sensitive_labels"] == {"service_key": "${var.key}"}
-    assert "labels" not in channel
+    }
+    assert channels["PACE t PagerDuty pace-web"]["sensitive_labels"] == {
+        "service_key": "${var.urgent}"
+    }
+    assert channels["PACE t PagerDuty pace-web-warnings"]["sensitive_labels"] == {
+        "service_key": "${var.warnings}"
+    }
+    assert all("labels" not in c for c in channels.values())
+
+
+@pytest.mark.parametrize(
+    ("severity", "service"),
+    [("CRITICAL", "pace-web"), ("ERROR", "pace-web"), ("WARNING", "pace-web-warnings")],
+)
+def test_severity_picks_the_service_that_pages(severity, service):
+    # A WARNING never shares a service (and so an incident, through grouping) with a CRITICAL.
+    doc = _alerting([_spec("a", severity=severity)])
+    channels = resources(doc, "google_monitoring_notification_channel")
+    paged = {
+        channels[ref.split(".")[1]]["display_name"]
+        for ref in _policy(doc, "a")["notification_channels"]
+        if "pagerduty" in ref
+    }
+    assert paged == {f"PACE t PagerDuty {service}"}
 
 
 def test_log_match_alert_has_a_notification_rate_limit():
@@ -115,22 +145,68 @@ def _oncall(paging: bool) -> dict:
         members=("a@pace.example", "b@pace.example", "c@pace.example"),
         rotation_start="2026-01-05T09:00:00Z",
         support_hours=SupportHoursProps("Europe/London", "09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
-        services={"pace-web": "web"},
+        services={
+            "pace-web": ServiceSpec("web", urgency="urgent"),
+            "pace-web-warnings": ServiceSpec("web warnings", urgency="support-hours"),
+        },
         paging=paging,
     )
     return synth_construct(lambda stack: PagerDutyOnCall(stack, "oncall", props=props))
 
 
-def test_paging_services_use_support_hours():
-    (service,) = resources(_oncall(True), "pagerduty_service").values()
+def _services(doc) -> dict[str, dict]:
+    return {s["name"]: s for s in resources(doc, "pagerduty_service").values()}
+
+
+def test_urgent_services_page_at_high_urgency_at_any_hour():
+    service = _services(_oncall(True))["pace-web"]
+    assert service["incident_urgency_rule"] == {"type": "constant", "urgency": "high"}
+    assert "scheduled_actions" not in service and "support_hours" not in service
+
+
+def test_warning_services_page_in_support_hours_and_rise_when_they_start():
+    # The one combination the provider allows scheduled actions with: high during, low outside.
+    service = _services(_oncall(True))["pace-web-warnings"]
+    rule = service["incident_urgency_rule"]
+    assert rule["type"] == "use_support_hours"
+    assert rule["during_support_hours"] == {"type": "constant", "urgency": "high"}
+    assert rule["outside_support_hours"] == {"type": "constant", "urgency": "low"}
     assert service["support_hours"]["days_of_week"] == [1, 2, 3, 4, 5]
-    assert service["incident_urgency_rule"]["type"] == "use_support_hours"
+    (action,) = service["scheduled_actions"]
+    assert action["to_urgency"] == "high"
+    assert action["at"] == [{"type": "named_time", "name": "support_hours_start"}]
 
 
 def test_non_paging_services_are_low_urgency_without_support_hours():
-    (service,) = resources(_oncall(False), "pagerduty_service").values()
-    assert service["incident_urgency_rule"] == {"type": "constant", "urgency": "low"}
-    assert "support_hours" not in service
+    for service in _services(_oncall(False)).values():
+        assert service["incident_urgency_rule"] == {"type": "constant", "urgency": "low"}
+        assert "support_hours" not in service
+
+
+def test_schedules_and_policy_change_before_a_membership_goes():
+    doc = _oncall(True)
+    memberships = {
+        f"pagerduty_team_membership.{k}" for k in resources(doc, "pagerduty_team_membership")
+    }
+    for kind in ("pagerduty_schedule", "pagerduty_escalation_policy"):
+        for resource in resources(doc, kind).values():
+            assert set(resource["depends_on"]) == memberships
+
+
+def test_integrations_keep_their_keys_if_the_vendor_lookup_changes():
+    for integration in resources(_oncall(True), "pagerduty_service_integration").values():
+        assert integration["lifecycle"] == {"ignore_changes": ["vendor"]}
+
+
+def test_only_urgent_services_support_the_business_service():
+    doc = _oncall(True)
+    ids = {k: f"${{pagerduty_service.{k}.id}}" for k in resources(doc, "pagerduty_service")}
+    supporting = [
+        d["dependency"][0]["supporting_service"][0]["id"]
+        for d in resources(doc, "pagerduty_service_dependency").values()
+    ]
+    assert len(supporting) == 1 and "warnings" not in supporting[0]
+    assert supporting[0] in ids.values()
 
 
 def test_secondary_rotation_is_the_primary_shifted_by_one():

@@ -153,21 +153,26 @@ def test_prod_pages_the_system_service_and_emails_support(stacks, environments):
     prod = next(env for env in environments if env.name == "prod")
     doc = stacks["prod-monitoring"]
     channels = resources(doc, "google_monitoring_notification_channel")
-    by_system = {
-        logical_id.split("pagerduty-")[1].split("_")[0]: logical_id
+    by_service = {
+        channel["display_name"].removeprefix("PACE prod PagerDuty "): logical_id
         for logical_id, channel in channels.items()
         if channel["type"] == "pagerduty"
     }
     (email,) = [k for k, c in channels.items() if c["type"] == "email"]
-    assert set(by_system) == {"web", "ai", "data", "platform"}
+    assert set(by_service) == {f"pace-{s}" for s in SYSTEMS} | {
+        f"pace-{s}-warnings" for s in SYSTEMS
+    }
     for policy in _policies(stacks, prod):
         refs = policy["notification_channels"]
         assert f"${{google_monitoring_notification_channel.{email}.name}}" in refs
         if policy["user_labels"]["family"] == "certificate":
             assert len(refs) == 1, "certificate expiry is a notification, not a page"
         else:
-            system = policy["user_labels"]["system"]
-            assert f"${{google_monitoring_notification_channel.{by_system[system]}.name}}" in refs
+            labels = policy["user_labels"]
+            service = f"pace-{labels['system']}" + (
+                "-warnings" if labels["severity"] == "warning" else ""
+            )
+            assert f"${{google_monitoring_notification_channel.{by_service[service]}.name}}" in refs
 
 
 def test_integration_keys_come_from_the_oncall_stack(stacks, environments):
@@ -179,7 +184,7 @@ def test_integration_keys_come_from_the_oncall_stack(stacks, environments):
         if env.oncall.mode == "none":
             assert pagerduty == []
             continue
-        assert len(pagerduty) == 4
+        assert len(pagerduty) == 8
         for channel in pagerduty:
             key = channel["sensitive_labels"]["service_key"]
             assert key.startswith(
@@ -299,16 +304,22 @@ def test_oncall_team_schedules_and_escalation(stacks, environments):
     assert len(rules[2]["target"]) == len(prod.oncall.members)
 
 
-def test_prod_services_page_24_7_by_severity_and_capacity_in_support_hours(stacks):
-    services = resources(stacks["prod-oncall"], "pagerduty_service").values()
-    assert {s["name"] for s in services} == {"pace-web", "pace-ai", "pace-data", "pace-platform"}
-    for service in services:
+SYSTEMS = ("web", "ai", "data", "platform")
+
+
+def test_prod_pages_errors_at_any_hour_and_warnings_in_support_hours(stacks):
+    services = {
+        s["name"]: s for s in resources(stacks["prod-oncall"], "pagerduty_service").values()
+    }
+    assert set(services) == {f"pace-{s}" for s in SYSTEMS} | {f"pace-{s}-warnings" for s in SYSTEMS}
+    for name, service in services.items():
         assert service["auto_resolve_timeout"] == "null"
         rule = service["incident_urgency_rule"]
-        assert rule["type"] == "use_support_hours"
-        assert rule["during_support_hours"] == {"type": "constant", "urgency": "high"}
-        assert rule["outside_support_hours"] == {"type": "constant", "urgency": "severity_based"}
-        assert service["scheduled_actions"][0]["to_urgency"] == "high"
+        if name.endswith("-warnings"):
+            assert rule["outside_support_hours"] == {"type": "constant", "urgency": "low"}
+            assert service["scheduled_actions"][0]["to_urgency"] == "high"
+        else:
+            assert rule == {"type": "constant", "urgency": "high"}
 
 
 def test_staging_never_pages_at_night(stacks):
@@ -317,19 +328,19 @@ def test_staging_never_pages_at_night(stacks):
         assert service["name"].endswith(" (staging)")
 
 
-def test_business_service_depends_on_every_technical_service(stacks):
+def test_business_service_depends_on_every_urgent_technical_service(stacks):
     doc = stacks["prod-oncall"]
     assert only(doc, "pagerduty_business_service")["name"] == "PACE CRM"
     dependencies = resources(doc, "pagerduty_service_dependency").values()
     supporting = {d["dependency"][0]["supporting_service"][0]["id"] for d in dependencies}
-    assert len(supporting) == 4
+    assert len(supporting) == 4 and not any("warnings" in s for s in supporting)
 
 
 def test_every_service_has_a_cloud_monitoring_integration_and_grouping(stacks):
     doc = stacks["prod-oncall"]
     (vendor,) = doc["data"]["pagerduty_vendor"].values()
     assert vendor["name"] == "Google Cloud Monitoring"
-    assert len(resources(doc, "pagerduty_service_integration")) == 4
+    assert len(resources(doc, "pagerduty_service_integration")) == 8
     services = {f"${{pagerduty_service.{i}.id}}" for i in resources(doc, "pagerduty_service")}
     groupings = list(resources(doc, "pagerduty_alert_grouping_setting").values())
     # pagerduty 3.30.8 refuses a `time` setting naming more than one service (ValidateConfig).
