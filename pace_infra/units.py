@@ -25,14 +25,21 @@ UNITS: tuple[str, ...] = (
 )
 
 
+# Applied by a person with admin rights, never by the pipeline: bootstrap creates the state
+# bucket the pipeline's backend needs, and cicd is the pipeline's own trust (its federation,
+# its service accounts and their grants, the state bucket's IAM, which the deploy identity
+# cannot even read: storage.buckets.getIamPolicy is not in roles/storage.objectAdmin).
+HAND_APPLIED_UNITS: frozenset[str] = frozenset({"bootstrap", "cicd"})
+
+
 def units_of(env: Environment) -> tuple[str, ...]:
     """An environment's units: no oncall stack where PagerDuty is off (`oncall.mode: none`)."""
     return tuple(unit for unit in UNITS if unit != "oncall" or env.oncall.mode != "none")
 
 
 def pipeline_stacks(env: Environment) -> list[str]:
-    """The stacks a deploy applies: all but bootstrap (local state, applied once by hand)."""
-    return [f"{env.name}-{unit}" for unit in units_of(env) if unit != "bootstrap"]
+    """The stacks a deploy applies: all but the hand-applied ones (bootstrap, cicd)."""
+    return [f"{env.name}-{unit}" for unit in units_of(env) if unit not in HAND_APPLIED_UNITS]
 
 
 def main(argv: list[str]) -> int:

@@ -208,3 +208,46 @@ def test_connectors_are_required_wherever_cloud_sql_allows_it(stacks, environmen
             )
             expected = "NOT_REQUIRED" if in_pair else "REQUIRED"
             assert instance["settings"]["connector_enforcement"] == expected, (env.name, key)
+
+
+def test_the_deploy_identity_holds_a_role_for_every_type_it_applies_and_no_other(
+    stacks, environments
+):
+    """For each stack the pipeline applies, the deploy SA can manage every resource in it; and
+    it holds no project role that none of those resources needs."""
+    from pace_infra import units
+    from pace_infra.constructs.deployer import DEPLOY_ROLES, RESOURCE_ROLES
+
+    for env in environments:
+        applied = {
+            kind
+            for stack in units.pipeline_stacks(env)
+            for kind in stacks[stack].get("resource", {})
+        }
+        assert applied <= set(RESOURCE_ROLES), applied - set(RESOURCE_ROLES)
+        granted = {
+            member["role"]
+            for member in resources(
+                stacks[f"{env.name}-cicd"], "google_project_iam_member"
+            ).values()
+            if "deploy_sa" in member["member"]
+        }
+        assert granted == set(DEPLOY_ROLES), env.name
+    every_env = {
+        kind
+        for env in environments
+        for stack in units.pipeline_stacks(env)
+        for kind in stacks[stack].get("resource", {})
+    }
+    assert set(RESOURCE_ROLES) == every_env  # no role kept for a type nothing applies
+
+
+def test_the_state_bucket_iam_is_applied_by_hand_not_by_the_identity_it_grants(
+    stacks, environments
+):
+    from pace_infra import units
+
+    for env in environments:
+        for stack in units.pipeline_stacks(env):
+            assert "google_storage_bucket_iam_member" not in stacks[stack].get("resource", {})
+        assert "cicd" in units.HAND_APPLIED_UNITS

@@ -1,11 +1,13 @@
 """Deployer: the service account Bitbucket's deploy steps use to apply this repository.
 
-It administers exactly the services this repository manages, plus the environment's state
-bucket, and only pipeline steps of one Bitbucket deployment environment may impersonate it.
+It holds exactly the roles the stacks it applies need (RESOURCE_ROLES), plus object access to
+the environment's state bucket, and only pipeline steps of one Bitbucket deployment environment
+may impersonate it. It does not apply bootstrap or cicd (its own trust): a person does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
@@ -18,25 +20,61 @@ from pace_infra.constructs.bitbucket_federation import (
     FederatedServiceAccountProps,
 )
 
-# One admin role per service a stack of this repository manages (no basic roles: no
-# owner/editor). serviceAccountAdmin creates the platform's service accounts; projectIamAdmin
-# writes the grants the stacks declare. Acting as a service account (attaching the node SA to
-# node pools) is granted on that one account, not the project.
-DEPLOY_ROLES: tuple[str, ...] = (
-    "roles/artifactregistry.admin",
-    "roles/cloudsql.admin",
-    "roles/compute.networkAdmin",
-    "roles/compute.securityAdmin",
-    "roles/container.admin",
-    "roles/iam.serviceAccountAdmin",
-    "roles/iam.workloadIdentityPoolAdmin",
-    "roles/logging.configWriter",
-    "roles/monitoring.admin",
-    "roles/resourcemanager.projectIamAdmin",
-    "roles/secretmanager.admin",
-    "roles/servicenetworking.networksAdmin",
-    "roles/serviceusage.serviceUsageAdmin",
-)
+_KUBERNETES = "roles/container.admin"  # the Kubernetes API through IAM (DNS endpoint), RBAC too
+
+# For each resource type of the stacks the pipeline applies (all but bootstrap and cicd, see
+# pace_infra/units.py), the predefined role that lets the deploy identity create, read, update
+# and delete it (Google's IAM roles reference; e.g. compute.sslPolicies.* is in
+# compute.securityAdmin, servicenetworking.services.addPeering in servicenetworking.networksAdmin).
+# None: not a Google API (PagerDuty's token, Terraform's own terraform_data). A test keeps the
+# keys equal to the types those stacks synthesize, so a new type without a role fails there.
+RESOURCE_ROLES: Mapping[str, str | None] = {
+    "google_compute_network": "roles/compute.networkAdmin",
+    "google_compute_subnetwork": "roles/compute.networkAdmin",
+    "google_compute_router": "roles/compute.networkAdmin",
+    "google_compute_router_nat": "roles/compute.networkAdmin",
+    "google_compute_global_address": "roles/compute.networkAdmin",
+    "google_compute_firewall": "roles/compute.securityAdmin",
+    "google_compute_security_policy": "roles/compute.securityAdmin",
+    "google_compute_ssl_policy": "roles/compute.securityAdmin",
+    "google_service_networking_connection": "roles/servicenetworking.networksAdmin",
+    "google_container_cluster": "roles/container.admin",
+    # + actAs on the node service account, granted on that account only (below).
+    "google_container_node_pool": "roles/container.admin",
+    "google_service_account": "roles/iam.serviceAccountAdmin",
+    "google_service_account_iam_member": "roles/iam.serviceAccountAdmin",
+    "google_project_iam_member": "roles/resourcemanager.projectIamAdmin",
+    "google_sql_database_instance": "roles/cloudsql.admin",
+    "google_sql_database": "roles/cloudsql.admin",
+    "google_sql_user": "roles/cloudsql.admin",
+    "google_secret_manager_secret": "roles/secretmanager.admin",
+    "google_logging_metric": "roles/logging.configWriter",
+    "google_monitoring_alert_policy": "roles/monitoring.admin",
+    "google_monitoring_notification_channel": "roles/monitoring.admin",
+    "google_monitoring_uptime_check_config": "roles/monitoring.admin",
+    "google_monitoring_custom_service": "roles/monitoring.admin",
+    "google_monitoring_slo": "roles/monitoring.admin",
+    "google_monitoring_dashboard": "roles/monitoring.admin",
+    "kubernetes_namespace_v1": _KUBERNETES,
+    "kubernetes_resource_quota_v1": _KUBERNETES,
+    "kubernetes_limit_range_v1": _KUBERNETES,
+    "kubernetes_network_policy_v1": _KUBERNETES,
+    "kubernetes_service_account_v1": _KUBERNETES,
+    "helm_release": _KUBERNETES,
+    "pagerduty_team": None,
+    "pagerduty_team_membership": None,
+    "pagerduty_schedule": None,
+    "pagerduty_escalation_policy": None,
+    "pagerduty_service": None,
+    "pagerduty_service_integration": None,
+    "pagerduty_business_service": None,
+    "pagerduty_service_dependency": None,
+    "pagerduty_alert_grouping_setting": None,
+    "terraform_data": None,
+}
+# Exactly the roles those types need, nothing more: the project-level grants of the deploy SA.
+# (State is read and written through roles/storage.objectAdmin on the state bucket only.)
+DEPLOY_ROLES: tuple[str, ...] = tuple(sorted({r for r in RESOURCE_ROLES.values() if r}))
 
 
 @dataclass(frozen=True)
