@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.iam_workload_identity_pool import IamWorkloadIdentityPool
 from cdktf_cdktf_provider_google.iam_workload_identity_pool_provider import (
     IamWorkloadIdentityPoolProvider,
@@ -24,7 +25,11 @@ ATTRIBUTE_MAPPING: Mapping[str, str] = {
     "google.subject": "assertion.sub",
     "attribute.workspace_uuid": "assertion.workspaceUuid",
     "attribute.repository_uuid": "assertion.repositoryUuid",
-    "attribute.deployment_environment_uuid": "assertion.deploymentEnvironmentUuid",
+    # Only steps with `deployment:` carry the claim (image builds do not): guarded, so that a
+    # token without it maps to "none" rather than depending on how STS treats a missing key.
+    "attribute.deployment_environment_uuid": (
+        "has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none'"
+    ),
 }
 
 
@@ -44,6 +49,9 @@ class BitbucketFederationProps:
     workspace: str  # the workspace slug in Bitbucket URLs
     workspace_uuid: str  # "{...}" as Bitbucket shows it
     repository_uuids: tuple[str, ...]  # the only repositories whose tokens are accepted at all
+    # Terraform refuses a plan that destroys or replaces the pool or provider: a deleted id
+    # stays reserved for 30 days (re-creating it fails with 409), locking every pipeline out.
+    protect: bool = True
 
 
 class BitbucketFederation(Construct):
@@ -57,6 +65,7 @@ class BitbucketFederation(Construct):
             workload_identity_pool_id=props.pool_id,
             display_name="Bitbucket Pipelines",
             description=f"Bitbucket workspace {props.workspace}: CI and deploy steps.",
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.protect),
         )
         # Stateful in effect: a deleted pool id is reserved for 30 days.
         pool.override_logical_id("bitbucket_pool")
@@ -78,6 +87,7 @@ class BitbucketFederation(Construct):
                 f'assertion.workspaceUuid == "{props.workspace_uuid}" && '
                 f"assertion.repositoryUuid in [{repositories}]"
             ),
+            lifecycle=TerraformResourceLifecycle(prevent_destroy=props.protect),
         )
         provider.override_logical_id("bitbucket_provider")
         self.pool_name: str = pool.name

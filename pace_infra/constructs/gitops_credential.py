@@ -28,6 +28,9 @@ class GitopsCredentialProps:
     region: str  # the secret's only replica: it stays where the platform runs
     readers: tuple[str, ...] = ()  # IAM members allowed to read the value
     labels: Mapping[str, str] = field(default_factory=dict)
+    # The value is added by hand; a destroy, or a replacement (replication is ForceNew), would
+    # delete it with its versions. True: Terraform refuses (the provider's own check).
+    deletion_protection: bool = True
 
 
 class GitopsCredential(Construct):
@@ -47,6 +50,7 @@ class GitopsCredential(Construct):
                 )
             ),
             labels=dict(props.labels),
+            deletion_protection=props.deletion_protection,
         )
         for index, member in enumerate(props.readers):
             SecretManagerSecretIamMember(

@@ -101,7 +101,7 @@ class GkeCluster(Construct):
         )
         # A replaced GSA gets a new unique id and loses every grant made to the old one.
         node_sa.override_logical_id("gke_node_sa")
-        for role in NODE_SERVICE_ACCOUNT_ROLES:
+        node_grants = [
             ProjectIamMember(
                 self,
                 f"node-sa-{role.split('/')[1]}",
@@ -109,11 +109,16 @@ class GkeCluster(Construct):
                 role=role,
                 member=node_sa.member,
             )
+            for role in NODE_SERVICE_ACCOUNT_ROLES
+        ]
         self.workload_pool = f"{props.project_id}.svc.id.goog"
 
         cluster = ContainerCluster(
             self,
             "cluster",
+            # Nodes (the short-lived default pool first) must not boot before their SA may write
+            # logs and metrics: nothing else orders the grant before the cluster.
+            depends_on=list(node_grants),
             name=props.name,
             location=props.location,
             network=props.network_id,

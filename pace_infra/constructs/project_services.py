@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.project_service import ProjectService
 from constructs import Construct
 
@@ -14,10 +15,14 @@ class ProjectServicesProps:
 
 
 class ProjectServices(Construct):
-    """One `google_project_service` per API, never disabled by a destroy."""
+    """One `google_project_service` per API, never disabled by a destroy.
+
+    Handle: `enabled` (API name -> what depends on it being on).
+    """
 
     def __init__(self, scope: Construct, id_: str, *, props: ProjectServicesProps) -> None:
         super().__init__(scope, id_)
+        self.enabled: dict[str, ITerraformDependable] = {}
         for service in props.services:
             api = ProjectService(
                 self,
@@ -29,3 +34,4 @@ class ProjectServices(Construct):
                 disable_dependent_services=False,
             )
             api.override_logical_id(service.split(".", 1)[0])
+            self.enabled[service] = api

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.project_iam_audit_config import (
     ProjectIamAuditConfig,
     ProjectIamAuditConfigAuditLogConfig,
@@ -33,6 +34,9 @@ class StateBucketProps:
     # the state (it holds resource attributes, some sensitive) is on record. Google recommends
     # these over legacy bucket usage logs (why CKV_GCP_62 is skipped in .checkov.yaml).
     audit_data_access: bool = True
+    # The audit config is written through the Resource Manager API (the project's IAM policy):
+    # on a new project it must wait for that API to be enabled.
+    audit_depends_on: Sequence[ITerraformDependable] = ()
 
 
 class StateBucket(Construct):
@@ -72,6 +76,7 @@ class StateBucket(Construct):
                 "storage-data-access-audit",
                 project=props.project_id,
                 service="storage.googleapis.com",
+                depends_on=list(props.audit_depends_on) or None,
                 audit_log_config=[
                     ProjectIamAuditConfigAuditLogConfig(log_type="DATA_READ"),
                     ProjectIamAuditConfigAuditLogConfig(log_type="DATA_WRITE"),

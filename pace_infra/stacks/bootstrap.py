@@ -33,6 +33,7 @@ PLATFORM_APIS: tuple[str, ...] = (
 class BootstrapStack(PaceStack):
     def __init__(self, scope: Construct, env: Environment) -> None:
         super().__init__(scope, env, "bootstrap", local_state=True)
+        apis = ProjectServices(self, "apis", props=ProjectServicesProps(services=PLATFORM_APIS))
         state = StateBucket(
             self,
             "state",
@@ -41,7 +42,7 @@ class BootstrapStack(PaceStack):
                 project_id=env.project_id,
                 location=env.region,
                 labels=system_labels("platform"),
+                audit_depends_on=(apis.enabled["cloudresourcemanager.googleapis.com"],),
             ),
         )
-        ProjectServices(self, "apis", props=ProjectServicesProps(services=PLATFORM_APIS))
         self.state_bucket_name: str = state.name

@@ -32,6 +32,7 @@ class CicdStack(PaceStack):
                 workspace=cicd.bitbucket_workspace,
                 workspace_uuid=cicd.bitbucket_workspace_uuid,
                 repository_uuids=(*cicd.image_repository_uuids, cicd.infra_repository_uuid),
+                protect=env.deletion_protection,
             ),
         )
         # Builds of the application repositories push images, nothing else.

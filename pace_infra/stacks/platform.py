@@ -108,5 +108,6 @@ class PlatformStack(PaceStack):
                 secret_id=f"pace-{env.name}-gitops-repo",
                 region=env.region,
                 labels=system_labels("platform"),
+                deletion_protection=env.deletion_protection,
             ),
         )

@@ -133,7 +133,16 @@ def test_provider_maps_repository_and_deployment_environment(federation):
     mapping = only(federation[0], "google_iam_workload_identity_pool_provider")["attribute_mapping"]
     assert mapping["google.subject"] == "assertion.sub"
     assert mapping["attribute.repository_uuid"] == "assertion.repositoryUuid"
-    assert mapping["attribute.deployment_environment_uuid"] == "assertion.deploymentEnvironmentUuid"
+    # Guarded: image builds carry no deploymentEnvironmentUuid claim.
+    assert mapping["attribute.deployment_environment_uuid"] == (
+        "has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none'"
+    )
+
+
+def test_pool_and_provider_refuse_destroying_plans(federation):
+    # A deleted pool or provider id stays reserved for 30 days: the pipeline would be locked out.
+    for kind in ("google_iam_workload_identity_pool", "google_iam_workload_identity_pool_provider"):
+        assert only(federation[0], kind)["lifecycle"] == {"prevent_destroy": True}
 
 
 def test_provider_condition_pins_workspace_and_repositories(federation):

@@ -275,3 +275,8 @@ def test_unprotected_cluster_and_pools_may_be_destroyed():
     doc = _synth(replace(CLUSTER, deletion_protection=False), replace(POOL, protect=False))
     assert only(doc, "google_container_cluster")["lifecycle"]["prevent_destroy"] is False
     assert only(doc, "google_container_node_pool")["lifecycle"]["prevent_destroy"] is False
+
+
+def test_the_cluster_waits_for_its_node_account_grants(doc, cluster):
+    grants = {f"google_project_iam_member.{k}" for k in resources(doc, "google_project_iam_member")}
+    assert grants and grants <= set(cluster["depends_on"])

@@ -252,3 +252,13 @@ def test_the_applications_release_rolls_back_a_failed_install_and_waits_for_its_
     apps = releases["pace-apps"]
     assert apps["atomic"] is True
     assert apps["timeout"] == 1200
+
+
+def test_the_gitops_secret_cannot_be_destroyed_by_terraform():
+    # Its value is added by hand: a destroy or a replacement would delete every version.
+    doc = synth_construct(
+        lambda stack: GitopsCredential(
+            stack, "c", props=GitopsCredentialProps(secret_id="s", region="europe-west2")
+        )
+    )
+    assert only(doc, "google_secret_manager_secret")["deletion_protection"] is True

@@ -136,3 +136,11 @@ def test_two_synths_are_byte_identical(synth_dir, environments, tmp_path):
 def test_manifest_lists_every_stack(synth_dir, stacks):
     manifest = json.loads((synth_dir / "manifest.json").read_text())
     assert sorted(manifest["stacks"]) == sorted(stacks)
+
+
+def test_bootstrap_writes_the_audit_config_after_resource_manager_is_on(stacks):
+    for env in ("dev", "staging", "prod"):
+        (audit,) = stacks[f"{env}-bootstrap"]["resource"][
+            "google_project_iam_audit_config"
+        ].values()
+        assert audit["depends_on"] == ["google_project_service.cloudresourcemanager"]
