@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pace_infra.review.disruption import disruptions
 from pace_infra.review.forcenew import conditional_reason, replacing
 
 MASK = "(sensitive)"
@@ -166,8 +167,13 @@ def replacement_reason(
     return None
 
 
-def _risks(change: ResourceChange, new: dict[str, Any] | None) -> list[str]:
+def _risks(
+    change: ResourceChange, old: dict[str, Any] | None, new: dict[str, Any] | None
+) -> list[str]:
     kind, risks = _kind(change.address), []
+    if change.action == "update" and old is not None and new is not None:
+        paths = [_plain_path(a.path) for a in change.attributes]
+        risks += disruptions(kind, change.address, old, new, paths)
     if change.action == "destroy" and kind in STATEFUL_TYPES:
         risks.append(f"destroys {STATEFUL_TYPES[kind]} {change.address}")
     if change.action == "destroy" and kind in MONITORING_TYPES:
@@ -207,7 +213,7 @@ def review_stack(name: str, old: dict[str, dict], new: dict[str, dict]) -> Stack
             action = "replace" if reason else "update"
             change = ResourceChange(action, address, tuple(attributes), reason or "")
         review.changes.append(change)
-        review.risks.extend(_risks(change, new.get(address)))
+        review.risks.extend(_risks(change, old.get(address), new.get(address)))
     return review
 
 
