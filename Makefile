@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate forcenew
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate forcenew cli-path
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -79,6 +79,11 @@ forcenew: synth
 # reused by every clone, `make test` and CI; taken from the registry where it answers instead.
 providers: .venv/.synced
 	@$(VENV_PY) -m pace_infra.toolchain
+
+# The CLI's path only (the machine's terraform, else OpenTofu built from its module), for
+# TERRAFORM_BINARY_NAME, which `cdktf deploy` runs in its place.
+cli-path: .venv/.synced
+	@$(VENV_PY) -m pace_infra.toolchain --cli-path
 
 # Synthesizes first when cdktf.out is older than the code.
 validate: deps

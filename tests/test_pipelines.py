@@ -138,3 +138,12 @@ def test_the_test_step_installs_a_checksummed_go_before_make_test():
         for line in script
     )
     assert any("proxy.golang.org/golang.org/toolchain/@v/" in line for line in script)
+
+
+def test_deploy_steps_give_cdktf_a_terraform_cli():
+    # The image has no terraform: cdktf deploy runs TERRAFORM_BINARY_NAME instead.
+    for step in _steps(PIPELINES["pipelines"]["branches"]["main"])[1:]:
+        script = step["script"]
+        cli = script.index('export TERRAFORM_BINARY_NAME="$(make -s cli-path)"')
+        assert any("sha256sum -c" in line for line in script[:cli])
+        assert cli < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")

@@ -172,13 +172,21 @@ def prepare(root: Path | None = None) -> Toolchain:
     return Toolchain(cli.path, label, config_file, origins, unavailable)
 
 
-def main() -> int:
-    """`make providers`: build or find everything, then say what there is."""
+def main(argv: list[str] | None = None) -> int:
+    """`make providers`: build or find everything, then say what there is.
+
+    `--cli-path` prints only the CLI's path (for TERRAFORM_BINARY_NAME, which `cdktf deploy`
+    runs instead of `terraform`: the pipeline's image has no terraform).
+    """
+    args = sys.argv[1:] if argv is None else argv
     try:
         toolchain = prepare()
     except (ValueError, BuildUnavailable) as error:
         print(f"providers: {error}", file=sys.stderr)
         return 2
+    if args == ["--cli-path"]:
+        print(toolchain.cli)
+        return 0
     print(toolchain.describe())
     for name, reason in sorted(toolchain.unavailable.items()):
         print(f"  {name}: {reason}")

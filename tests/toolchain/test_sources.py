@@ -133,3 +133,13 @@ def test_cli_config_without_registry_providers_has_no_direct_block(tmp_path):
     )
     assert "direct" not in text
     assert '"registry.opentofu.org/hashicorp/google"' in text
+
+
+def test_cli_path_prints_only_a_runnable_cli(capsys):
+    import os
+
+    from pace_infra.toolchain.setup import main
+
+    assert main(["--cli-path"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert os.access(line, os.X_OK) and os.path.basename(line).startswith(("terraform", "tofu"))
