@@ -16,6 +16,7 @@ from typing import Any
 
 from pace_infra.review.disruption import disruptions
 from pace_infra.review.forcenew import conditional_reason, replacing
+from pace_infra.review.trust import trust_risks
 
 MASK = "(sensitive)"
 # Attribute names whose values are never printed.
@@ -171,6 +172,7 @@ def _risks(
     change: ResourceChange, old: dict[str, Any] | None, new: dict[str, Any] | None
 ) -> list[str]:
     kind, risks = _kind(change.address), []
+    risks += trust_risks(change.action, kind, change.address, old, new)
     if change.action == "update" and old is not None and new is not None:
         paths = [_plain_path(a.path) for a in change.attributes]
         risks += disruptions(kind, change.address, old, new, paths)
