@@ -162,6 +162,7 @@ INVALID = [
      "cicd.image_repository_uuids[0]"),
     ("no-image-repos", "dev", "cicd.image_repository_uuids", [], "at least one repository"),
     ("workspace-slug", "dev", "cicd.bitbucket_workspace", "PACE CRM", "workspace slug"),
+    ("release-branch-slash", "prod", "cicd.release_branch", "release/1", "where '/' and ':'"),
     ("gitops-path", "dev", "gitops.web_path", "../escape", "relative path"),
     ("quota-quantity", "dev", "platform.web_quota.limits_memory", "lots", "Kubernetes quantity"),
     ("quota-pods", "dev", "platform.ai_quota.pods", 0, "at least 1"),

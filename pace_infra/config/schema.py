@@ -133,6 +133,9 @@ class CicdConfig:
     infra_repository_uuid: str
     deployment_environment_uuid: str
     keep_recent_images: int = 20  # per image, for rollbacks
+    # The one branch whose pipelines may deploy (this repository) or push images (application
+    # repositories); protect it in Bitbucket (README, "CI/CD").
+    release_branch: str = "main"
 
 
 @dataclass(frozen=True)

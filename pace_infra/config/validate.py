@@ -239,6 +239,11 @@ _BITBUCKET_REPO = re.compile(r"^https://bitbucket\.org/([a-z0-9][a-z0-9_-]*)/[a-
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")
 
 
+# Part of `deploy_target` = <repo>:<environment>:<branch> (127 characters at most) and of a
+# principalSet URL path: no '/', no ':'.
+_RELEASE_BRANCH = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+
+
 def _validate_cicd(cicd: CicdConfig, file: str) -> None:
     if not _WORKSPACE.match(cicd.bitbucket_workspace):
         raise ConfigError(file, "cicd.bitbucket_workspace", "must be the workspace slug")
@@ -258,6 +263,13 @@ def _validate_cicd(cicd: CicdConfig, file: str) -> None:
         raise ConfigError(file, "cicd.image_repository_uuids", "needs at least one repository")
     if not 1 <= cicd.keep_recent_images <= 1000:
         raise ConfigError(file, "cicd.keep_recent_images", "must be from 1 to 1000")
+    if not _RELEASE_BRANCH.match(cicd.release_branch):
+        raise ConfigError(
+            file,
+            "cicd.release_branch",
+            "must be a branch name of letters, digits, '.', '_' or '-' (at most 40): it is "
+            "part of a federation attribute, where '/' and ':' cannot appear",
+        )
 
 
 def _validate_gitops(gitops: GitopsConfig, cicd: CicdConfig, file: str) -> None:

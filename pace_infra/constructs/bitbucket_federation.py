@@ -2,7 +2,15 @@
 
 A pipeline step with `oidc: true` gets `$BITBUCKET_STEP_OIDC_TOKEN`; Google's STS exchanges it
 for a federated token, which may impersonate a service account only where a binding names the
-token's repository (or deployment environment). No service account key exists anywhere.
+token's repository, branch and (for deploys) deployment environment together. No service
+account key exists anywhere.
+
+Why the branch: Bitbucket reads bitbucket-pipelines.yml from the commit being built, so any
+pushed branch can declare a step with `deployment: prod` and `oidc: true`, and its token then
+carries prod's deployment environment UUID; `trigger: manual` is not access control. The token
+also carries the branch it was built from (`branchName`, absent for tag builds), which a branch
+cannot choose for itself: binding to `<repository>:<environment>:main` leaves every other
+branch, and every pull request, without the deploy identity.
 """
 
 from __future__ import annotations
@@ -20,17 +28,35 @@ from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
 
-# Claims of a Bitbucket Pipelines OIDC token -> Google attributes the bindings can name.
+# Claims a token may lack (no `deployment:` on the step; a tag build has no branch) read as
+# "none", so a mapping never depends on how STS treats a missing key and never matches.
+_ENVIRONMENT = (
+    "(has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none')"
+)
+_BRANCH = "(has(assertion.branchName) ? assertion.branchName : 'none')"
+
+# Claims of a Bitbucket Pipelines OIDC token (Atlassian: "Integrate Pipelines with resource
+# servers using OIDC") -> Google attributes the bindings can name. A principalSet names one
+# attribute, so the two bindings' keys are composed here: `deploy_target` =
+# <repository>:<deployment environment>:<branch>, `push_source` = <repository>:<branch>.
 ATTRIBUTE_MAPPING: Mapping[str, str] = {
     "google.subject": "assertion.sub",
     "attribute.workspace_uuid": "assertion.workspaceUuid",
     "attribute.repository_uuid": "assertion.repositoryUuid",
-    # Only steps with `deployment:` carry the claim (image builds do not): guarded, so that a
-    # token without it maps to "none" rather than depending on how STS treats a missing key.
-    "attribute.deployment_environment_uuid": (
-        "has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none'"
-    ),
+    "attribute.branch": _BRANCH,
+    "attribute.deploy_target": f"assertion.repositoryUuid + ':' + {_ENVIRONMENT} + ':' + {_BRANCH}",
+    "attribute.push_source": f"assertion.repositoryUuid + ':' + {_BRANCH}",
 }
+
+
+def deploy_target(repository_uuid: str, environment_uuid: str, branch: str) -> str:
+    """The `deploy_target` value of a deploy step of that repository, environment and branch."""
+    return f"{repository_uuid}:{environment_uuid}:{branch}"
+
+
+def push_source(repository_uuid: str, branch: str) -> str:
+    """The `push_source` value of any step of that repository built from that branch."""
+    return f"{repository_uuid}:{branch}"
 
 
 def issuer_uri(workspace: str) -> str:

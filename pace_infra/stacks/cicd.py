@@ -12,6 +12,8 @@ from pace_infra.constructs.bitbucket_federation import (
     BitbucketFederationProps,
     FederatedServiceAccount,
     FederatedServiceAccountProps,
+    deploy_target,
+    push_source,
 )
 from pace_infra.constructs.deployer import Deployer, DeployerProps
 from pace_infra.constructs.gke import GkeCluster
@@ -35,7 +37,8 @@ class CicdStack(PaceStack):
                 protect=env.deletion_protection,
             ),
         )
-        # Builds of the application repositories push images, nothing else.
+        # Builds of the application repositories' release branch push images, nothing else;
+        # other branches and pull requests build and test without any Google identity.
         self.ci = FederatedServiceAccount(
             self,
             "ci",
@@ -43,7 +46,9 @@ class CicdStack(PaceStack):
                 account_id=f"pace-{env.name}-ci",
                 display_name="Bitbucket Pipelines image builds",
                 principals=tuple(
-                    self.federation.principal_set("repository_uuid", uuid)
+                    self.federation.principal_set(
+                        "push_source", push_source(uuid, cicd.release_branch)
+                    )
                     for uuid in cicd.image_repository_uuids
                 ),
             ),
@@ -55,8 +60,14 @@ class CicdStack(PaceStack):
                 account_id=f"pace-{env.name}-deploy",
                 project_id=env.project_id,
                 state_bucket=env.state_bucket,
+                # This repository's deployment environment, from the release branch only.
                 principal=self.federation.principal_set(
-                    "deployment_environment_uuid", cicd.deployment_environment_uuid
+                    "deploy_target",
+                    deploy_target(
+                        cicd.infra_repository_uuid,
+                        cicd.deployment_environment_uuid,
+                        cicd.release_branch,
+                    ),
                 ),
                 acts_as=(cluster.node_service_account_email,),
             ),

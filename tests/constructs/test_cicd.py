@@ -129,14 +129,21 @@ def test_provider_trusts_the_workspace_issuer_with_bitbucket_audience(federation
     }
 
 
-def test_provider_maps_repository_and_deployment_environment(federation):
+def test_provider_composes_repository_environment_and_branch(federation):
     mapping = only(federation[0], "google_iam_workload_identity_pool_provider")["attribute_mapping"]
     assert mapping["google.subject"] == "assertion.sub"
     assert mapping["attribute.repository_uuid"] == "assertion.repositoryUuid"
-    # Guarded: image builds carry no deploymentEnvironmentUuid claim.
-    assert mapping["attribute.deployment_environment_uuid"] == (
-        "has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none'"
+    # Guarded: image builds carry no deploymentEnvironmentUuid, tag builds no branchName.
+    environment = (
+        "(has(assertion.deploymentEnvironmentUuid) ? assertion.deploymentEnvironmentUuid : 'none')"
     )
+    branch = "(has(assertion.branchName) ? assertion.branchName : 'none')"
+    assert mapping["attribute.branch"] == branch
+    assert mapping["attribute.deploy_target"] == (
+        f"assertion.repositoryUuid + ':' + {environment} + ':' + {branch}"
+    )
+    assert mapping["attribute.push_source"] == f"assertion.repositoryUuid + ':' + {branch}"
+    assert "attribute.deployment_environment_uuid" not in mapping  # bound to nothing alone
 
 
 def test_pool_and_provider_refuse_destroying_plans(federation):

@@ -51,15 +51,34 @@ def test_federation_accepts_only_configured_repositories(stacks, environments):
         assert env.cicd.bitbucket_workspace_uuid in provider["attribute_condition"]
 
 
-def test_deployer_is_bound_to_the_environment_deployment(stacks, environments):
+def _federated(stacks, env, account: str) -> list[str]:
+    bindings = resources(stacks[f"{env.name}-cicd"], "google_service_account_iam_member")
+    return [
+        b["member"]
+        for b in bindings.values()
+        if b["service_account_id"].endswith(f"{account}_sa.name}}")
+        and b["role"] == "roles/iam.workloadIdentityUser"
+    ]
+
+
+def test_deployer_is_bound_to_this_repository_environment_and_release_branch(stacks, environments):
+    # A pushed branch can declare `deployment: prod`; only main's steps may become the deployer.
     for env in environments:
-        bindings = resources(stacks[f"{env.name}-cicd"], "google_service_account_iam_member")
-        (binding,) = [
-            b for b in bindings.values() if b["service_account_id"].endswith("deploy_sa.name}")
-        ]
-        assert binding["member"].endswith(
-            f"/attribute.deployment_environment_uuid/{env.cicd.deployment_environment_uuid}"
+        cicd = env.cicd
+        (member,) = _federated(stacks, env, "deploy")
+        assert member.endswith(
+            f"/attribute.deploy_target/{cicd.infra_repository_uuid}:"
+            f"{cicd.deployment_environment_uuid}:main"
         )
+
+
+def test_ci_pushes_only_from_the_application_repositories_release_branch(stacks, environments):
+    for env in environments:
+        members = _federated(stacks, env, "ci")
+        assert sorted(m.rsplit("/", 1)[1] for m in members) == sorted(
+            f"{uuid}:main" for uuid in env.cicd.image_repository_uuids
+        )
+        assert all("/attribute.push_source/" in m for m in members)
 
 
 def test_edge_names_and_config(stacks, environments):
