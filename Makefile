@@ -14,7 +14,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate forcenew cli-path
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -24,6 +24,7 @@ help:
 	@echo "                (PACE_PROVIDERS=auto|build|registry, VALIDATE_ARGS=--require-all)"
 	@echo "make providers  build or find the Terraform CLI and the pinned providers, and say which"
 	@echo "make forcenew   regenerate the replacement facts review reads from the pinned google provider"
+	@echo "make identity-matrix  regenerate docs/identity-matrix.md (every IAM grant) from a synth"
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
@@ -69,6 +70,10 @@ pytest: deps $(CHECKOV)
 
 # validate before pytest: it builds the providers the harness tests run (once per machine).
 test: lint validate pytest
+
+# Regenerates docs/identity-matrix.md from a fresh synth (a test fails when it is stale).
+identity-matrix: synth
+	@$(VENV_PY) -m pace_infra.review.identity
 
 # Regenerates pace_infra/review/forcenew.json from the pinned provider's schema (tools/forcenew).
 forcenew: synth

@@ -29,7 +29,7 @@ def build_app(environments: Iterable[Environment], outdir: str | None = None) ->
         network = NetworkStack(app, env).network
         gke = GkeStack(app, env, network)
         DatabasesStack(app, env, network, gke.web_identity, gke.ai_identity)
-        CicdStack(app, env, gke.cluster)
+        CicdStack(app, env, gke.cluster, (gke.web_identity, gke.ai_identity))
         EdgeStack(app, env)
         PlatformStack(app, env, gke.cluster, gke.web_identity, gke.ai_identity)
         # Where PagerDuty is off, alerts go to the support email only.

@@ -146,7 +146,7 @@ def test_ci_service_account_holds_no_project_wide_role(stacks):
 
 
 def test_only_the_deploy_service_account_holds_admin_roles_on_the_project(stacks):
-    # The compensating control for the CKV_GCP_49 skip in .checkov.yaml.
+    # Besides Checkov's CKV_GCP_49: no other member holds an admin or service-account role.
     for name, grant in _project_grants(stacks):
         if "admin" in grant["role"].lower() or grant["role"].startswith("roles/iam.serviceAccount"):
             assert grant["member"].endswith("deploy_sa.member}"), (name, grant["role"])
@@ -210,6 +210,19 @@ def test_connectors_are_required_wherever_cloud_sql_allows_it(stacks, environmen
             assert instance["settings"]["connector_enforcement"] == expected, (env.name, key)
 
 
+def test_the_deploy_identity_may_grant_exactly_the_roles_its_stacks_grant(stacks, environments):
+    from pace_infra import units
+    from pace_infra.constructs.deployer import GRANTABLE_ROLES
+
+    granted = {
+        grant["role"]
+        for env in environments
+        for stack in units.pipeline_stacks(env)
+        for grant in resources(stacks[stack], "google_project_iam_member").values()
+    }
+    assert granted == set(GRANTABLE_ROLES)
+
+
 def test_the_deploy_identity_holds_a_role_for_every_type_it_applies_and_no_other(
     stacks, environments
 ):
@@ -225,11 +238,14 @@ def test_the_deploy_identity_holds_a_role_for_every_type_it_applies_and_no_other
             for kind in stacks[stack].get("resource", {})
         }
         assert applied <= set(RESOURCE_ROLES), applied - set(RESOURCE_ROLES)
+        cicd = stacks[f"{env.name}-cicd"]
+        custom = {
+            f"${{google_project_iam_custom_role.{key}.name}}": role["role_id"]
+            for key, role in resources(cicd, "google_project_iam_custom_role").items()
+        }
         granted = {
-            member["role"]
-            for member in resources(
-                stacks[f"{env.name}-cicd"], "google_project_iam_member"
-            ).values()
+            custom.get(member["role"], member["role"])
+            for member in resources(cicd, "google_project_iam_member").values()
             if "deploy_sa" in member["member"]
         }
         assert granted == set(DEPLOY_ROLES), env.name

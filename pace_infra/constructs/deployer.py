@@ -7,10 +7,14 @@ may impersonate it. It does not apply bootstrap or cicd (its own trust): a perso
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
+from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustomRole
+from cdktf_cdktf_provider_google.project_iam_member import (
+    ProjectIamMember,
+    ProjectIamMemberCondition,
+)
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
 from constructs import Construct
@@ -21,13 +25,15 @@ from pace_infra.constructs.bitbucket_federation import (
 )
 
 _KUBERNETES = "roles/container.admin"  # the Kubernetes API through IAM (DNS endpoint), RBAC too
+_PROJECT_IAM = "roles/resourcemanager.projectIamAdmin"  # only with GRANTABLE_ROLES (below)
+LOG_METRIC_WRITER = "paceLogMetricWriter"  # a custom role (CUSTOM_ROLES)
 
 # For each resource type of the stacks the pipeline applies (all but bootstrap and cicd, see
-# pace_infra/units.py), the predefined role that lets the deploy identity create, read, update
-# and delete it (Google's IAM roles reference; e.g. compute.sslPolicies.* is in
-# compute.securityAdmin, servicenetworking.services.addPeering in servicenetworking.networksAdmin).
-# None: not a Google API (PagerDuty's token, Terraform's own terraform_data). A test keeps the
-# keys equal to the types those stacks synthesize, so a new type without a role fails there.
+# pace_infra/units.py), the role that lets the deploy identity create, read, update and delete
+# it (Google's IAM roles reference; e.g. compute.sslPolicies.* is in compute.securityAdmin,
+# servicenetworking.services.addPeering in servicenetworking.networksAdmin). None: not a Google
+# API (PagerDuty's token, Terraform's own terraform_data). A test keeps the keys equal to the
+# types those stacks synthesize, so a new type without a role fails there.
 RESOURCE_ROLES: Mapping[str, str | None] = {
     "google_compute_network": "roles/compute.networkAdmin",
     "google_compute_subnetwork": "roles/compute.networkAdmin",
@@ -41,14 +47,14 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "google_container_cluster": "roles/container.admin",
     # + actAs on the node service account, granted on that account only (below).
     "google_container_node_pool": "roles/container.admin",
-    "google_service_account": "roles/iam.serviceAccountAdmin",
-    "google_service_account_iam_member": "roles/iam.serviceAccountAdmin",
-    "google_project_iam_member": "roles/resourcemanager.projectIamAdmin",
+    # Create only: no setIamPolicy, no keys, no tokens on what it creates. Who may act as an
+    # application account is decided in cicd (Workload Identity bindings).
+    "google_service_account": "roles/iam.serviceAccountCreator",
+    "google_project_iam_member": _PROJECT_IAM,
     "google_sql_database_instance": "roles/cloudsql.admin",
     "google_sql_database": "roles/cloudsql.admin",
     "google_sql_user": "roles/cloudsql.admin",
-    "google_secret_manager_secret": "roles/secretmanager.admin",
-    "google_logging_metric": "roles/logging.configWriter",
+    "google_logging_metric": LOG_METRIC_WRITER,
     "google_monitoring_alert_policy": "roles/monitoring.admin",
     "google_monitoring_notification_channel": "roles/monitoring.admin",
     "google_monitoring_uptime_check_config": "roles/monitoring.admin",
@@ -76,6 +82,42 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
 # (State is read and written through roles/storage.objectAdmin on the state bucket only.)
 DEPLOY_ROLES: tuple[str, ...] = tuple(sorted({r for r in RESOURCE_ROLES.values() if r}))
 
+# The only roles the deploy identity may grant or revoke on the project: the ones the stacks it
+# applies grant (node SA, Cloud SQL connect, telemetry; a test keeps the list equal to them).
+# None of them can grant roles or act as a service account. Enforced by Google: the
+# projectIamAdmin grant carries an IAM condition on iam.googleapis.com/modifiedGrantsByRole
+# ("Set limits on granting roles", cloud.google.com/iam/docs/setting-limits-on-granting-roles);
+# reading the policy changes no grant and stays allowed.
+GRANTABLE_ROLES: tuple[str, ...] = (
+    "roles/cloudsql.client",
+    "roles/cloudsql.instanceUser",
+    "roles/cloudtrace.agent",
+    "roles/container.defaultNodeServiceAccount",
+    "roles/monitoring.metricWriter",
+)
+
+# Custom roles, where every predefined role holds more than the pipeline should: the narrowest
+# predefined logging role that writes log metrics (logging.configWriter) also writes sinks and
+# exclusions, which could silence the audit trail.
+CUSTOM_ROLES: Mapping[str, tuple[str, tuple[str, ...]]] = {
+    LOG_METRIC_WRITER: (
+        "PACE log-based metrics writer",
+        (
+            "logging.logMetrics.create",
+            "logging.logMetrics.delete",
+            "logging.logMetrics.get",
+            "logging.logMetrics.list",
+            "logging.logMetrics.update",
+        ),
+    ),
+}
+
+
+def grant_condition_expression(roles: Sequence[str]) -> str:
+    """The IAM condition that lets a projectIamAdmin grant or revoke these roles only."""
+    listed = ", ".join(f"'{role}'" for role in roles)
+    return f"api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly([{listed}])"
+
 
 @dataclass(frozen=True)
 class DeployerProps:
@@ -101,13 +143,33 @@ class Deployer(Construct):
                 principals=(props.principal,),
             ),
         )
+        custom = {
+            role_id: ProjectIamCustomRole(
+                self,
+                f"role-{role_id}",
+                project=props.project_id,
+                role_id=role_id,
+                title=title,
+                permissions=list(permissions),
+            )
+            for role_id, (title, permissions) in CUSTOM_ROLES.items()
+        }
         for role in DEPLOY_ROLES:
             ProjectIamMember(
                 self,
-                role.split("/")[1],
+                role.split("/")[-1],
                 project=props.project_id,
-                role=role,
+                role=custom[role].name if role in custom else role,
                 member=account.member,
+                condition=(
+                    ProjectIamMemberCondition(
+                        title="grants only the pipeline's roles",
+                        description="May grant or revoke only the roles its stacks grant.",
+                        expression=grant_condition_expression(GRANTABLE_ROLES),
+                    )
+                    if role == _PROJECT_IAM
+                    else None
+                ),
             )
         for index, email in enumerate(props.acts_as):
             ServiceAccountIamMember(

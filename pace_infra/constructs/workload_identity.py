@@ -1,11 +1,15 @@
-"""WorkloadServiceAccount: one application's Google identity, usable only by its Kubernetes SA."""
+"""WorkloadServiceAccount: one application's Google identity, usable only by its Kubernetes SA.
+
+The account is created where the cluster is (the gke stack, by the pipeline, which may create
+service accounts but not change who may use them); who may act as it, the Workload Identity
+binding, is trust and lives in the trust plane: `grant_workload_identity` creates it in the
+scope it is given (the hand-applied cicd stack).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
@@ -18,9 +22,6 @@ class WorkloadServiceAccountProps:
     workload_pool: str  # <project>.svc.id.goog
     namespace: str  # Kubernetes namespace of the KSA
     kubernetes_service_account: str
-    # The cluster: the workload pool exists only once a Workload Identity cluster does, and the
-    # IAM binding fails ("Identity Pool does not exist") if it is created first.
-    depends_on: Sequence[ITerraformDependable] = field(default_factory=tuple)
 
 
 class WorkloadServiceAccount(Construct):
@@ -42,17 +43,25 @@ class WorkloadServiceAccount(Construct):
         )
         # A replaced GSA gets a new unique id and loses every grant made to the old one.
         account.override_logical_id(f"{id_.replace('-', '_')}_sa")
-        ServiceAccountIamMember(
-            self,
-            "workload-identity-user",
-            service_account_id=account.name,
+        self._props = props
+        self.email: str = account.email
+        self.member: str = account.member
+        self.name: str = account.name
+
+    def grant_workload_identity(self, scope: Construct, id_: str) -> ServiceAccountIamMember:
+        """Let KSA `<namespace>/<ksa>` act as this account (a binding created in `scope`).
+
+        `scope` must be applied after the cluster: the workload pool exists only once a
+        Workload Identity cluster does ("Identity Pool does not exist" otherwise).
+        """
+        props = self._props
+        return ServiceAccountIamMember(
+            scope,
+            id_,
+            service_account_id=self.name,
             role="roles/iam.workloadIdentityUser",
             member=(
                 f"serviceAccount:{props.workload_pool}"
                 f"[{props.namespace}/{props.kubernetes_service_account}]"
             ),
-            depends_on=list(props.depends_on),
         )
-        self.email: str = account.email
-        self.member: str = account.member
-        self.name: str = account.name

@@ -1,6 +1,13 @@
-"""`<env>-cicd`: the image registry and keyless access for Bitbucket Pipelines."""
+"""`<env>-cicd`: the trust plane. Applied by hand by an admin, never by the pipeline it trusts.
+
+What decides who may do what lives here: the Bitbucket federation and the CI and deploy
+identities with their grants, the state bucket's IAM, who may act as the application identities
+(Workload Identity bindings), the custom roles the deploy identity holds, and the image registry.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from cdktf import TerraformOutput
 from constructs import Construct
@@ -16,15 +23,26 @@ from pace_infra.constructs.bitbucket_federation import (
     push_source,
 )
 from pace_infra.constructs.deployer import Deployer, DeployerProps
+from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCredentialProps
 from pace_infra.constructs.gke import GkeCluster
+from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.stacks.base import PaceStack, system_labels
 
 
 class CicdStack(PaceStack):
     """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`."""
 
-    def __init__(self, scope: Construct, env: Environment, cluster: GkeCluster) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        env: Environment,
+        cluster: GkeCluster,
+        workload_identities: Sequence[WorkloadServiceAccount],
+    ) -> None:
         super().__init__(scope, env, "cicd")
+        # Who may act as each application identity: only its Kubernetes service account.
+        for identity in workload_identities:
+            identity.grant_workload_identity(self, f"workload-identity-{identity.node.id}")
         cicd = env.cicd
         self.federation = BitbucketFederation(
             self,
@@ -83,6 +101,18 @@ class CicdStack(PaceStack):
                 keep_recent_versions=cicd.keep_recent_images,
                 readers=(f"serviceAccount:{cluster.node_service_account_email}",),
                 writers=(self.ci.member,),
+            ),
+        )
+        # The GitOps repository's read credential: a secret with no version (added by hand);
+        # here, because whoever manages secrets could read them, and the pipeline must not.
+        GitopsCredential(
+            self,
+            "gitops-credential",
+            props=GitopsCredentialProps(
+                secret_id=f"pace-{env.name}-gitops-repo",
+                region=env.region,
+                labels=system_labels("platform"),
+                deletion_protection=env.deletion_protection,
             ),
         )
         # What bitbucket-pipelines.yml needs (none of it secret).

@@ -85,6 +85,5 @@ class GkeStack(PaceStack):
                 workload_pool=self.cluster.workload_pool,
                 namespace=namespace,
                 kubernetes_service_account=namespace,
-                depends_on=(self.cluster.dependable,),
             ),
         )

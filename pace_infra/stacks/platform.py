@@ -9,11 +9,10 @@ from constructs import Construct
 
 from pace_infra.config import Environment, NamespaceQuota
 from pace_infra.constructs.argocd import ArgoCd, ArgoCdProps, GitOpsApplication
-from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCredentialProps
 from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.stacks.base import PaceStack, system_labels
+from pace_infra.stacks.base import PaceStack
 
 
 def _quota(config: NamespaceQuota) -> Quota:
@@ -99,15 +98,5 @@ class PlatformStack(PaceStack):
                 high_availability=platform.argocd_ha,
                 protect_applications=env.deletion_protection,
                 depends_on=(argocd_namespace.dependable, web.dependable, ai.dependable),
-            ),
-        )
-        GitopsCredential(
-            self,
-            "gitops-credential",
-            props=GitopsCredentialProps(
-                secret_id=f"pace-{env.name}-gitops-repo",
-                region=env.region,
-                labels=system_labels("platform"),
-                deletion_protection=env.deletion_protection,
             ),
         )

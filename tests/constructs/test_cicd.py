@@ -11,7 +11,13 @@ from pace_infra.constructs.bitbucket_federation import (
     FederatedServiceAccount,
     FederatedServiceAccountProps,
 )
-from pace_infra.constructs.deployer import DEPLOY_ROLES, Deployer, DeployerProps
+from pace_infra.constructs.deployer import (
+    DEPLOY_ROLES,
+    GRANTABLE_ROLES,
+    Deployer,
+    DeployerProps,
+    grant_condition_expression,
+)
 from tests.helpers import only, resources, synth_construct
 
 WORKSPACE_UUID = "{11111111-2222-4333-8444-555555555555}"
@@ -193,10 +199,40 @@ def deployer():
     return synth_construct(lambda stack: Deployer(stack, "deploy", props=props))
 
 
-def test_deployer_holds_the_admin_roles_of_managed_services_and_no_basic_role(deployer):
-    roles = {g["role"] for g in resources(deployer, "google_project_iam_member").values()}
+def _custom_role_names(doc) -> dict[str, str]:
+    return {
+        f"${{google_project_iam_custom_role.{key}.name}}": role["role_id"]
+        for key, role in resources(doc, "google_project_iam_custom_role").items()
+    }
+
+
+def test_deployer_holds_the_roles_of_what_it_applies_and_no_basic_role(deployer):
+    custom = _custom_role_names(deployer)
+    roles = {
+        custom.get(g["role"], g["role"])
+        for g in resources(deployer, "google_project_iam_member").values()
+    }
     assert roles == set(DEPLOY_ROLES)
     assert not roles & {"roles/owner", "roles/editor", "roles/viewer"}
+
+
+def test_deployer_may_grant_only_the_roles_its_stacks_grant(deployer):
+    (grant,) = [
+        g
+        for g in resources(deployer, "google_project_iam_member").values()
+        if g["role"] == "roles/resourcemanager.projectIamAdmin"
+    ]
+    expression = grant["condition"]["expression"]
+    assert expression.startswith(
+        "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(["
+    )
+    assert expression == grant_condition_expression(GRANTABLE_ROLES)
+
+
+def test_deployer_writes_log_metrics_through_a_custom_role_without_sinks_or_exclusions(deployer):
+    (role,) = resources(deployer, "google_project_iam_custom_role").values()
+    assert role["role_id"] == "paceLogMetricWriter"
+    assert all(p.startswith("logging.logMetrics.") for p in role["permissions"])
 
 
 def _sa_grants(doc, role):

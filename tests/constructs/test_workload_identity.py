@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import cdktf
 import pytest
-from cdktf_cdktf_provider_google.storage_bucket import StorageBucket
 
 from pace_infra.constructs.workload_identity import (
     WorkloadServiceAccount,
@@ -18,7 +17,6 @@ def built():
     handles = {}
 
     def build(stack: cdktf.TerraformStack):
-        stand_in_cluster = StorageBucket(stack, "cluster", name="c", location="EU")
         handles["sa"] = WorkloadServiceAccount(
             stack,
             "identity-web",
@@ -28,7 +26,6 @@ def built():
                 workload_pool="pace-t.svc.id.goog",
                 namespace="pace-web",
                 kubernetes_service_account="pace-web",
-                depends_on=(stand_in_cluster,),
             ),
         )
 
@@ -41,16 +38,30 @@ def test_service_account_id_and_pinned_logical_id(built):
     assert only(doc, "google_service_account")["account_id"] == "pace-t-web"
 
 
-def test_only_the_namespaced_ksa_may_impersonate_it(built):
-    binding = only(built[0], "google_service_account_iam_member")
+def test_the_account_alone_lets_nobody_act_as_it(built):
+    # Who may act as it is trust, granted in the trust plane (grant_workload_identity).
+    assert resources(built[0], "google_service_account_iam_member") == {}
+
+
+def test_only_the_namespaced_ksa_may_impersonate_it_once_granted():
+    def build(stack: cdktf.TerraformStack):
+        account = WorkloadServiceAccount(
+            stack,
+            "identity-web",
+            props=WorkloadServiceAccountProps(
+                account_id="pace-t-web",
+                display_name="PACE web",
+                workload_pool="pace-t.svc.id.goog",
+                namespace="pace-web",
+                kubernetes_service_account="pace-web",
+            ),
+        )
+        account.grant_workload_identity(stack, "binding")
+
+    binding = only(synth_construct(build), "google_service_account_iam_member")
     assert binding["role"] == "roles/iam.workloadIdentityUser"
     assert binding["member"] == "serviceAccount:pace-t.svc.id.goog[pace-web/pace-web]"
     assert binding["service_account_id"] == "${google_service_account.identity_web_sa.name}"
-
-
-def test_binding_waits_for_the_cluster_that_creates_the_pool(built):
-    binding = only(built[0], "google_service_account_iam_member")
-    assert binding["depends_on"] == ["google_storage_bucket.cluster"]
 
 
 def test_handles_reference_the_account(built):

@@ -162,9 +162,11 @@ def test_argocd_applications_follow_gitops_config(stacks, environments):
         assert ("redis-ha" in argocd) is env.platform.argocd_ha
 
 
-def test_gitops_credential_holder_has_no_value_in_terraform(stacks, environments):
+def test_gitops_credential_holder_is_in_the_trust_plane_with_no_value(stacks, environments):
+    # Whoever manages secrets can read them: the pipeline (platform) must not hold it.
     for env in environments:
-        doc = stacks[f"{env.name}-platform"]
+        assert "google_secret_manager_secret" not in stacks[f"{env.name}-platform"]["resource"]
+        doc = stacks[f"{env.name}-cicd"]
         assert (
             only(doc, "google_secret_manager_secret")["secret_id"] == f"pace-{env.name}-gitops-repo"
         )

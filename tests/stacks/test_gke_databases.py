@@ -73,20 +73,26 @@ def test_only_the_ai_pool_is_tainted_for_pace_ai(stacks):
         assert web.get("taint", []) == []
 
 
-def test_each_application_has_its_own_gsa_bound_to_its_ksa(stacks, environments):
+def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(stacks, environments):
     for env in environments:
-        doc = stacks[f"{env.name}-gke"]
-        accounts = resources(doc, "google_service_account")
+        gke = stacks[f"{env.name}-gke"]
+        accounts = resources(gke, "google_service_account")
         assert accounts["identity_web_sa"]["account_id"] == f"pace-{env.name}-web"
         assert accounts["identity_ai_sa"]["account_id"] == f"pace-{env.name}-ai"
+        # The pipeline applies gke: it creates the accounts but decides nobody's use of them.
+        assert resources(gke, "google_service_account_iam_member") == {}
         members = {
-            b["service_account_id"]: b["member"]
-            for b in resources(doc, "google_service_account_iam_member").values()
+            b["service_account_id"].rsplit("identity_", 1)[-1]: b["member"]
+            for b in resources(
+                stacks[f"{env.name}-cicd"], "google_service_account_iam_member"
+            ).values()
+            if b["role"] == "roles/iam.workloadIdentityUser"
+            and "remote_state" in b["service_account_id"]
         }
         pool = f"serviceAccount:{env.project_id}.svc.id.goog"
         assert members == {
-            "${google_service_account.identity_web_sa.name}": f"{pool}[pace-web/pace-web]",
-            "${google_service_account.identity_ai_sa.name}": f"{pool}[pace-ai/pace-ai]",
+            "web_saname}": f"{pool}[pace-web/pace-web]",
+            "ai_saname}": f"{pool}[pace-ai/pace-ai]",
         }
 
 
