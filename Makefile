@@ -3,7 +3,6 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
-PIPENV_VERSION := 2026.10.3
 # Virtualenv inside the repo (./.venv): cdktf.json runs .venv/bin/python main.py.
 export PIPENV_VENV_IN_PROJECT := 1
 export PIPENV_VERBOSITY := -1
@@ -35,8 +34,10 @@ help:
 	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
 
 # --- set-up ------------------------------------------------------------------------------------
+# Every dependency is installed against a hash: pipenv itself (tools/pipenv-requirements.txt,
+# where the machine has none), the app's (Pipfile.lock; pipenv sync checks them), Checkov's.
 .venv/.synced: Pipfile.lock
-	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "pipenv==$(PIPENV_VERSION)"
+	@$(PYTHON) -m pipenv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --require-hashes --no-deps -r tools/pipenv-requirements.txt
 	$(PYTHON) -m pipenv sync --dev
 	@touch $@
 
@@ -47,7 +48,7 @@ node_modules/.installed: package-lock.json
 # Checkov has its own pinned environment: in the Pipfile its resolver ran for over 17 minutes.
 $(CHECKOV): tools/checkov-requirements.txt
 	$(PYTHON) -m venv .tools/checkov
-	.tools/checkov/bin/pip install --quiet --disable-pip-version-check --no-deps -r tools/checkov-requirements.txt
+	.tools/checkov/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r tools/checkov-requirements.txt
 	@touch $@
 
 deps: .venv/.synced node_modules/.installed

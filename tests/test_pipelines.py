@@ -147,3 +147,39 @@ def test_deploy_steps_give_cdktf_a_terraform_cli():
         cli = script.index('export TERRAFORM_BINARY_NAME="$(make -s cli-path)"')
         assert any("sha256sum -c" in line for line in script[:cli])
         assert cli < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")
+
+
+def test_nothing_a_pull_request_can_write_reaches_a_step_with_credentials():
+    steps = _all_steps()
+    for step in steps:
+        if step.get("oidc"):
+            # A cache or an artifact (a planted .terraform/, a poisoned .venv) would run with the
+            # deploy identity.
+            assert "caches" not in step, step["name"]
+            assert step["artifacts"]["download"] is False, step["name"]
+        else:
+            assert "deployment" not in step, step["name"]
+    for step in _steps(PIPELINES["pipelines"]["pull-requests"]["**"]):
+        assert not step.get("oidc") and "deployment" not in step
+    # Only caches of downloads installed against hashes; never the virtualenv.
+    assert set(PIPELINES["definitions"]["caches"]) == {"npm-cache"}
+    assert all(c in ("pip", "npm-cache") for s in steps for c in s.get("caches", []))
+
+
+def test_the_step_image_is_pinned_by_digest():
+    image, digest = PIPELINES["image"].split("@sha256:")
+    assert image == "python:3.11-bookworm" and len(digest) == 64
+
+
+def test_every_python_dependency_is_installed_against_a_hash():
+    makefile = (REPO / "Makefile").read_text()
+    assert makefile.count("--require-hashes") == 2  # pipenv itself, Checkov (pipenv sync: lock)
+    for name in ("tools/pipenv-requirements.txt", "tools/checkov-requirements.txt"):
+        pins = [
+            line for line in (REPO / name).read_text().split("\n") if re.match(r"^[A-Za-z]", line)
+        ]
+        blocks = (REPO / name).read_text().split("\n")
+        assert pins, name
+        for pin in pins:
+            following = blocks[blocks.index(pin) + 1]
+            assert pin.endswith("\\") and "--hash=sha256:" in following, pin
