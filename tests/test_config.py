@@ -189,6 +189,38 @@ INVALID = [
     ("threshold-fraction", "dev", "monitoring.thresholds", {"http_5xx_ratio": 5},
      "between 0 and 1", "monitoring.thresholds.http_5xx_ratio"),
     ("max-connections", "dev", "databases.pace_db.max_connections", 5, "from 25 to 262143"),
+    # the trust chain (issue 11)
+    ("project-number", "dev", "project_number", "pace-crm-dev", "not a project number"),
+    ("audit-retention", "prod", "audit_log_retention_days", 7, "from 30 to 3650"),
+    ("admit-whole-registry", "prod", "cicd.admitted_images", ["docker.io/**"],
+     "a whole registry is not an allowlist", "cicd.admitted_images[0]"),
+    ("admit-no-registry", "prod", "cicd.admitted_images", ["nginx:1.27"], "<registry>/<path>",
+     "cicd.admitted_images[0]"),
+    ("sso-client-id", "prod", "platform.argocd_sso",
+     {"client_id": "argocd", "admins": ["a@pace.example"]}, "not a Google OAuth client id",
+     "platform.argocd_sso.client_id"),
+    ("sso-no-admin", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": []}, "at least one admin",
+     "platform.argocd_sso.admins"),
+    ("sso-admin-email", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": ["alex"]},
+     "not an email", "platform.argocd_sso.admins[0]"),
+    ("sso-url", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": ["a@pace.example"],
+      "url": "http://argocd"}, "https://", "platform.argocd_sso.url"),
+    ("egress-internet", "prod", "platform.ai_egress",
+     [{"name": "anything", "cidrs": ["0.0.0.0/0"]}], "wider than /8",
+     "platform.ai_egress[0].cidrs[0]"),
+    ("egress-name", "prod", "platform.ai_egress",
+     [{"name": "Model API", "cidrs": ["203.0.113.0/24"]}], "short slug",
+     "platform.ai_egress[0].name"),
+    ("egress-port", "prod", "platform.web_egress",
+     [{"name": "smtp", "cidrs": ["203.0.113.0/24"], "ports": [0]}], "from 1 to 65535",
+     "platform.web_egress[0].ports"),
+    ("egress-twice", "prod", "platform.ai_egress",
+     [{"name": "a", "cidrs": ["203.0.113.0/24"]}, {"name": "a", "cidrs": ["198.51.100.0/24"]}],
+     "unique"),
+    ("lb-ports", "prod", "network.load_balancer_ports", [], "from 1 to 65535"),
 ]
 # fmt: on
 
@@ -250,3 +282,27 @@ def test_empty_file_is_not_a_mapping(tmp_path):
 def test_no_environment_files(tmp_path):
     with pytest.raises(ConfigError, match="no environment files"):
         load_environments(tmp_path)
+
+
+def test_local_admin_is_refused_together_with_sso(tmp_path):
+    data = _set(
+        _raw("staging"),
+        "platform.argocd_sso",
+        {"client_id": "1234-abc.apps.googleusercontent.com", "admins": ["a@pace.example"]},
+    )
+    data = _set(data, "platform.argocd_local_admin", True)
+    _write(tmp_path / "environments", {"staging.yaml": data})
+    with pytest.raises(ConfigError) as error:
+        load_environments(tmp_path / "environments")
+    assert error.value.key == "platform.argocd_local_admin"
+    assert "SSO replaces the shared admin password" in error.value.problem
+
+
+def test_a_pinned_image_and_a_named_endpoint_are_accepted(tmp_path):
+    data = _set(_raw("prod"), "cicd.admitted_images", ["gcr.io/cloud-sql-connectors/proxy:2.14"])
+    data = _set(data, "platform.ai_egress", [{"name": "model-api", "cidrs": ["203.0.113.0/24"]}])
+    _write(tmp_path / "environments", {"prod.yaml": data})
+    (env,) = load_environments(tmp_path / "environments")
+    assert env.cicd.admitted_images == ("gcr.io/cloud-sql-connectors/proxy:2.14",)
+    assert env.platform.ai_egress[0].cidrs == (IPv4Network("203.0.113.0/24"),)
+    assert env.platform.ai_egress[0].ports == (443,)

@@ -149,6 +149,23 @@ def test_deploy_steps_give_cdktf_a_terraform_cli():
         assert cli < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")
 
 
+def test_deploy_steps_install_the_exec_plugin_the_platform_providers_run():
+    from pace_infra.stacks.platform import CLUSTER_AUTH_PLUGIN
+
+    for step in _steps(PIPELINES["pipelines"]["branches"]["main"])[1:]:
+        script = step["script"]
+        (install,) = [
+            i
+            for i, line in enumerate(script)
+            if "apt-get install" in line and CLUSTER_AUTH_PLUGIN in line
+        ]
+        # From Google's repository, with its key trusted for that repository only.
+        assert any(
+            "signed-by=" in line and "packages.cloud.google.com/apt" in line for line in script
+        )
+        assert install < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")
+
+
 def test_nothing_a_pull_request_can_write_reaches_a_step_with_credentials():
     steps = _all_steps()
     for step in steps:

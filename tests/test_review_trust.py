@@ -39,6 +39,12 @@ def test_a_widened_federation_condition_is_flagged(tmp_path):
         ("google_logging_project_exclusion", "log exclusion"),
         ("google_logging_project_sink", "log sink"),
         ("google_project_iam_audit_config", "audit log configuration"),
+        ("google_logging_project_bucket_config", "log bucket"),
+        (
+            "google_binary_authorization_policy",
+            "Binary Authorization policy (which images may run)",
+        ),
+        ("google_kms_crypto_key", "KMS key (GKE Secrets encryption)"),
     ],
 )
 def test_keys_exclusions_sinks_and_audit_config_are_flagged(tmp_path, kind, what):

@@ -48,6 +48,10 @@ class NetworkConfig:
     # the log volume.
     flow_log_sampling: float = 0.5
     nat: NatConfig = field(default_factory=NatConfig)
+    # Container ports Google's load balancer sends traffic and health checks to (container-
+    # native load balancing reaches pod IPs directly): the CRM's serving port, Next.js's 3000 by
+    # default. The firewall and pace-web's ingress policy open only these to Google's ranges.
+    load_balancer_ports: tuple[int, ...] = (3000,)
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,10 @@ class CicdConfig:
     # The one branch whose pipelines may deploy (this repository) or push images (application
     # repositories); protect it in Bitbucket (README, "CI/CD").
     release_branch: str = "main"
+    # Images Binary Authorization admits besides this environment's pace-images repository,
+    # Argo CD's own and Google's system images (global policy): registry/path patterns with an
+    # optional trailing * or **, e.g. a sidecar an application needs. Everything else is denied.
+    admitted_images: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,15 @@ class GitopsConfig:
     revision: str  # branch or tag Argo CD follows for this environment
     web_path: str  # directory of pace-web's manifests for this environment
     ai_path: str  # directory of pace-ai's manifests
+
+
+@dataclass(frozen=True)
+class EgressEndpoint:
+    """An external endpoint pods of one namespace may call (TCP)."""
+
+    name: str  # what it is, e.g. model-api: names the NetworkPolicy rule
+    cidrs: tuple[IPv4Network, ...]  # its published address ranges
+    ports: tuple[int, ...] = (443,)
 
 
 @dataclass(frozen=True)
@@ -160,6 +177,19 @@ class NamespaceQuota:
 
 
 @dataclass(frozen=True)
+class ArgoCdSso:
+    """Sign-in to Argo CD with Google accounts (README, "Argo CD sign-in")."""
+
+    client_id: str  # OAuth 2.0 client ("Web application"), <id>.apps.googleusercontent.com
+    # Emails of the platform team, given role:admin. Google's ID tokens carry no groups, so
+    # admins are named one by one; everyone else who signs in reads only.
+    admins: tuple[str, ...]
+    # Argo CD's external URL; `<url>/auth/callback` is a redirect URI of the OAuth client.
+    # The default is the `kubectl port-forward` address of the README.
+    url: str = "https://localhost:8080"
+
+
+@dataclass(frozen=True)
 class PlatformConfig:
     """What runs inside the cluster besides the applications."""
 
@@ -167,6 +197,20 @@ class PlatformConfig:
     ai_quota: NamespaceQuota
     # Argo CD with several replicas of each component and Redis HA (prod).
     argocd_ha: bool = False
+    # Unset: nobody signs in to Argo CD; people use `argocd --core` with their GKE credentials.
+    argocd_sso: ArgoCdSso | None = None
+    # Argo CD's built-in admin account (a shared password). Off: only for an environment without
+    # SSO whose team needs the web UI on the cluster itself; refused together with argocd_sso.
+    argocd_local_admin: bool = False
+    # Egress the application namespaces may have beyond the platform's own (DNS, metadata
+    # server, Google APIs, Cloud SQL, each other): named external endpoints, e.g. the AI
+    # backend's model API. Everything else is refused.
+    web_egress: tuple[EgressEndpoint, ...] = ()
+    ai_egress: tuple[EgressEndpoint, ...] = ()
+    # Whether the applications' pods get a Kubernetes API token. Off: neither calls the API, and
+    # Workload Identity needs none. Turn on for a system whose pods must call the API.
+    web_kubernetes_api: bool = False
+    ai_kubernetes_api: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,6 +295,9 @@ class Environment:
     name: str  # short: it is part of every resource name (pace-<name>-...)
     tier: Tier  # dev | staging | prod: decides which weaker settings are allowed at all
     project_id: str
+    # The project's number (`gcloud projects describe <id> --format='value(projectNumber)'`):
+    # Google's service agents are named by it, e.g. GKE's, which uses the Secrets key.
+    project_number: str
     region: str
     state_bucket: str  # GCS bucket for every stack's state but bootstrap's (which creates it)
     network: NetworkConfig
@@ -264,6 +311,8 @@ class Environment:
     edge: EdgeConfig = field(default_factory=EdgeConfig)
     # Deletion protection on stateful resources. Only a dev tier may turn it off (for teardown).
     deletion_protection: bool = True
+    # Days the audit log bucket keeps every audit log entry (locked where deletion_protection).
+    audit_log_retention_days: int = 400
     # The file this came from, for messages; not a YAML key.
     source: str = field(default="", compare=False, metadata={"yaml": False})
 

@@ -6,24 +6,24 @@ import re
 from ipaddress import IPv4Network
 
 from pace_infra.config.loader import ConfigError
+from pace_infra.config.patterns import EMAIL
 from pace_infra.config.schema import (
-    CicdConfig,
     DatabaseInstanceConfig,
     DatabasesConfig,
     Environment,
-    GitopsConfig,
     GkeConfig,
     MonitoringConfig,
     NetworkConfig,
     NodePoolConfig,
-    PlatformConfig,
 )
+from pace_infra.config.validate_delivery import validate_cicd, validate_gitops, validate_platform
 from pace_infra.regions import GCP_REGIONS
 
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 # GCP project ids: 6-30 characters, lowercase letters, digits and hyphens, starting with a letter,
 # not ending with a hyphen.
 _PROJECT_ID = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
+_PROJECT_NUMBER = re.compile(r"^[1-9][0-9]{5,19}$")
 # GCS bucket names without dots (dotted names need domain verification).
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$")
 _MACHINE_TYPE = re.compile(r"^[a-z][a-z0-9]*-[a-z0-9-]+$")
@@ -58,6 +58,12 @@ def validate(env: Environment) -> None:
             f"{env.project_id!r} is not a valid GCP project id (6-30 chars: a-z, 0-9, '-', "
             "starting with a letter)",
         )
+    if not _PROJECT_NUMBER.match(env.project_number):
+        raise ConfigError(
+            file, "project_number", f"{env.project_number!r} is not a project number (digits)"
+        )
+    if not 30 <= env.audit_log_retention_days <= 3650:
+        raise ConfigError(file, "audit_log_retention_days", "must be from 30 to 3650")
     if env.region not in GCP_REGIONS:
         raise ConfigError(file, "region", f"{env.region!r} is not a Google Cloud region")
     if not _BUCKET.match(env.state_bucket) or env.state_bucket.startswith("goog"):
@@ -73,9 +79,9 @@ def validate(env: Environment) -> None:
     _validate_network(env.network, file)
     _validate_gke(env, env.gke, file)
     _validate_databases(env, env.databases, file)
-    _validate_cicd(env.cicd, file)
-    _validate_gitops(env.gitops, env.cicd, file)
-    _validate_platform(env.platform, file)
+    validate_cicd(env.cicd, file)
+    validate_gitops(env.gitops, env.cicd, file)
+    validate_platform(env, file)
     _validate_oncall(env, file)
     _validate_monitoring(env.monitoring, file)
     if not 10 <= env.edge.rate_limit_per_minute <= 100000:
@@ -115,6 +121,10 @@ def _validate_network(net: NetworkConfig, file: str) -> None:
             "network.pods_cidr",
             f"{net.pods_cidr} is too small: a /21 holds 8 nodes at a /24 of pods each",
         )
+    if not net.load_balancer_ports or not all(
+        1 <= port <= 65535 for port in net.load_balancer_ports
+    ):
+        raise ConfigError(file, "network.load_balancer_ports", "needs ports from 1 to 65535")
     if not 0 < net.flow_log_sampling <= 1:
         raise ConfigError(file, "network.flow_log_sampling", "must be in (0, 1]")
     nat = net.nat
@@ -233,79 +243,6 @@ def _validate_instance(instance: DatabaseInstanceConfig, file: str, key: str) ->
         raise ConfigError(file, f"{key}.disk_autoresize_limit_gb", "must not be below disk_size_gb")
 
 
-_UUID = re.compile(r"^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$")
-_WORKSPACE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}$")
-_BITBUCKET_REPO = re.compile(r"^https://bitbucket\.org/([a-z0-9][a-z0-9_-]*)/[a-z0-9._-]+\.git$")
-_QUANTITY = re.compile(r"^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$")
-
-
-# Part of `deploy_target` = <repo>:<environment>:<branch> (127 characters at most) and of a
-# principalSet URL path: no '/', no ':'.
-_RELEASE_BRANCH = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
-
-
-def _validate_cicd(cicd: CicdConfig, file: str) -> None:
-    if not _WORKSPACE.match(cicd.bitbucket_workspace):
-        raise ConfigError(file, "cicd.bitbucket_workspace", "must be the workspace slug")
-    uuids = {
-        "cicd.bitbucket_workspace_uuid": cicd.bitbucket_workspace_uuid,
-        "cicd.infra_repository_uuid": cicd.infra_repository_uuid,
-        "cicd.deployment_environment_uuid": cicd.deployment_environment_uuid,
-        **{
-            f"cicd.image_repository_uuids[{i}]": u
-            for i, u in enumerate(cicd.image_repository_uuids)
-        },
-    }
-    for key, uuid in uuids.items():
-        if not _UUID.match(uuid):
-            raise ConfigError(file, key, f"{uuid!r} is not a Bitbucket UUID ({{lowercase uuid}})")
-    if not cicd.image_repository_uuids:
-        raise ConfigError(file, "cicd.image_repository_uuids", "needs at least one repository")
-    if not 1 <= cicd.keep_recent_images <= 1000:
-        raise ConfigError(file, "cicd.keep_recent_images", "must be from 1 to 1000")
-    if not _RELEASE_BRANCH.match(cicd.release_branch):
-        raise ConfigError(
-            file,
-            "cicd.release_branch",
-            "must be a branch name of letters, digits, '.', '_' or '-' (at most 40): it is "
-            "part of a federation attribute, where '/' and ':' cannot appear",
-        )
-
-
-def _validate_gitops(gitops: GitopsConfig, cicd: CicdConfig, file: str) -> None:
-    match = _BITBUCKET_REPO.match(gitops.repo_url)
-    if not match:
-        raise ConfigError(
-            file,
-            "gitops.repo_url",
-            f"{gitops.repo_url!r} is not a Bitbucket HTTPS repository URL "
-            "(https://bitbucket.org/<workspace>/<repo>.git)",
-        )
-    if match.group(1) != cicd.bitbucket_workspace:
-        raise ConfigError(
-            file, "gitops.repo_url", f"is not in workspace {cicd.bitbucket_workspace!r}"
-        )
-    for key in ("revision", "web_path", "ai_path"):
-        value = getattr(gitops, key)
-        if not value or value.startswith("/") or ".." in value.split("/"):
-            raise ConfigError(file, f"gitops.{key}", f"{value!r} must be a relative path or ref")
-
-
-def _validate_platform(platform: PlatformConfig, file: str) -> None:
-    for name in ("web_quota", "ai_quota"):
-        quota = getattr(platform, name)
-        for key in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
-            if not _QUANTITY.match(getattr(quota, key)):
-                raise ConfigError(
-                    file,
-                    f"platform.{name}.{key}",
-                    "is not a Kubernetes quantity (e.g. 4, 500m, 8Gi)",
-                )
-        if quota.pods < 1:
-            raise ConfigError(file, f"platform.{name}.pods", "must be at least 1")
-
-
-_EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
 
@@ -319,7 +256,7 @@ def _validate_oncall(env: Environment, file: str) -> None:
     if env.tier == "prod" and oncall.mode != "full":
         raise ConfigError(file, "oncall.mode", "prod must page people (full)")
     for i, member in enumerate(oncall.members):
-        if not _EMAIL.match(member):
+        if not EMAIL.match(member):
             raise ConfigError(file, f"oncall.members[{i}]", f"{member!r} is not an email address")
     if len(set(oncall.members)) != len(oncall.members):
         raise ConfigError(file, "oncall.members", "lists someone twice")
@@ -334,7 +271,7 @@ def _validate_oncall(env: Environment, file: str) -> None:
 
 
 def _validate_monitoring(monitoring: MonitoringConfig, file: str) -> None:
-    if not _EMAIL.match(monitoring.support_email):
+    if not EMAIL.match(monitoring.support_email):
         raise ConfigError(file, "monitoring.support_email", "is not an email address")
     names = [check.name for check in monitoring.uptime_checks]
     if {"web", "ai"} - {check.system for check in monitoring.uptime_checks}:

@@ -8,25 +8,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
-ARGO_HELM = "https://argoproj.github.io/argo-helm"
-ARGO_CD_CHART_VERSION = "8.5.0"  # Argo CD v3.1.5
-ARGOCD_APPS_CHART_VERSION = "2.0.2"
-IN_CLUSTER = "https://kubernetes.default.svc"
-FINALIZER = "resources-finalizer.argocd.argoproj.io"
+from pace_infra.constructs.argocd_values import (
+    ARGO_CD_CHART_VERSION,
+    ARGO_HELM,
+    ARGOCD_APPS_CHART_VERSION,
+    ArgoCdAccess,
+    GitOpsApplication,
+    argocd_apps_values,
+    argocd_values,
+)
+
 APPLICATIONS_UNINSTALL_TIMEOUT_S = 1200
-
-
-@dataclass(frozen=True)
-class GitOpsApplication:
-    name: str  # also the destination namespace
-    path: str  # directory in the GitOps repository
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,8 @@ class ArgoCdProps:
     revision: str
     applications: Sequence[GitOpsApplication]
     high_availability: bool = False
+    # Who may sign in: nobody by default (`argocd --core` with GKE credentials).
+    access: ArgoCdAccess = field(default_factory=ArgoCdAccess)
     # Terraform refuses any plan that destroys or replaces the release holding the Applications
     # (lifecycle.prevent_destroy): deleting an Application whose finalizer is the resources
     # finalizer makes Argo CD delete everything it deployed. False only where workloads are
@@ -46,88 +47,6 @@ class ArgoCdProps:
     project: str = "pace"
     # What must exist first: Argo CD's own namespace and the Applications' destinations.
     depends_on: Sequence[ITerraformDependable] = ()
-
-
-def argocd_values(high_availability: bool) -> dict[str, Any]:
-    """Values of the argo-cd chart."""
-    replicas = 2 if high_availability else 1
-    values: dict[str, Any] = {
-        # Uninstalling the release must not delete the CRDs, and with them every Application.
-        "crds": {"keep": True},
-        "configs": {
-            "params": {"server.insecure": False},
-            "cm": {
-                # No shell into pods from the UI.
-                "exec.enabled": False,
-                "admin.enabled": True,
-            },
-        },
-        # Not exposed: no Ingress, no LoadBalancer. People reach the UI and API through
-        # `kubectl port-forward` over the IAM-gated control plane endpoint.
-        "server": {
-            "replicas": replicas,
-            "service": {"type": "ClusterIP"},
-            "ingress": {"enabled": False},
-        },
-        "repoServer": {"replicas": replicas},
-        "applicationSet": {"replicas": replicas},
-        # No SSO is configured yet: Dex would only be an unused login path.
-        "dex": {"enabled": False},
-    }
-    if high_availability:
-        # Redis HA (three replicas with Sentinel) instead of the single Redis.
-        values["redis-ha"] = {"enabled": True}
-        values["redis"] = {"enabled": False}
-        values["controller"] = {"replicas": 1}  # one shard: PACE has one cluster
-    return values
-
-
-def argocd_apps_values(props: ArgoCdProps) -> dict[str, Any]:
-    """Values of the argocd-apps chart: the PACE AppProject and one Application per system."""
-    namespaces = [app.name for app in props.applications]
-    return {
-        "projects": {
-            props.project: {
-                "namespace": props.namespace,
-                "finalizers": [FINALIZER],
-                "description": "PACE applications, from the GitOps repository only.",
-                "sourceRepos": [props.repo_url],
-                "destinations": [{"server": IN_CLUSTER, "namespace": ns} for ns in namespaces],
-                # Applications create no cluster-scoped objects, and never touch what the
-                # platform owns in their namespaces (quotas, limits, network policies).
-                "clusterResourceWhitelist": [],
-                "namespaceResourceBlacklist": [
-                    {"group": "", "kind": "ResourceQuota"},
-                    {"group": "", "kind": "LimitRange"},
-                    {"group": "networking.k8s.io", "kind": "NetworkPolicy"},
-                ],
-            }
-        },
-        "applications": {
-            app.name: {
-                "namespace": props.namespace,
-                "project": props.project,
-                # Deleting the Application deletes what it deployed, in order.
-                "finalizers": [FINALIZER],
-                "source": {
-                    "repoURL": props.repo_url,
-                    "targetRevision": props.revision,
-                    "path": app.path,
-                },
-                "destination": {"server": IN_CLUSTER, "namespace": app.name},
-                "syncPolicy": {
-                    "automated": {"prune": True, "selfHeal": True},
-                    # The platform creates the namespaces (with quotas and policies).
-                    "syncOptions": ["CreateNamespace=false", "PruneLast=true"],
-                    "retry": {
-                        "limit": 5,
-                        "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"},
-                    },
-                },
-            }
-            for app in props.applications
-        },
-    }
 
 
 def _values(values: Mapping[str, Any]) -> list[str]:
@@ -149,7 +68,7 @@ class ArgoCd(Construct):
             version=ARGO_CD_CHART_VERSION,
             namespace=props.namespace,
             create_namespace=False,
-            values=_values(argocd_values(props.high_availability)),
+            values=_values(argocd_values(props.high_availability, props.access)),
             atomic=True,
             wait=True,
             timeout=900,
@@ -168,7 +87,19 @@ class ArgoCd(Construct):
             version=ARGOCD_APPS_CHART_VERSION,
             namespace=props.namespace,
             create_namespace=False,
-            values=_values(argocd_apps_values(props)),
+            values=_values(
+                argocd_apps_values(
+                    namespace=props.namespace,
+                    project=props.project,
+                    repo_url=props.repo_url,
+                    revision=props.revision,
+                    applications=props.applications,
+                )
+            ),
+            # argocd-server has already created the `default` AppProject (wide open) by the time
+            # this installs: the release adopts it to lock it (helm provider 3.1.1,
+            # take_ownership; without it the install fails on the existing object).
+            take_ownership=True,
             # A failed first install is rolled back instead of being left behind untracked
             # (helm 3.1.1 saves state only on success: every re-apply would then fail with
             # "cannot re-use a name that is still in use").

@@ -40,6 +40,9 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "google_compute_router": "roles/compute.networkAdmin",
     "google_compute_router_nat": "roles/compute.networkAdmin",
     "google_compute_global_address": "roles/compute.networkAdmin",
+    # The private googleapis.com zone (network stack): DNS only, no IAM in it.
+    "google_dns_managed_zone": "roles/dns.admin",
+    "google_dns_record_set": "roles/dns.admin",
     "google_compute_firewall": "roles/compute.securityAdmin",
     "google_compute_security_policy": "roles/compute.securityAdmin",
     "google_compute_ssl_policy": "roles/compute.securityAdmin",
@@ -66,6 +69,7 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "kubernetes_limit_range_v1": _KUBERNETES,
     "kubernetes_network_policy_v1": _KUBERNETES,
     "kubernetes_service_account_v1": _KUBERNETES,
+    "kubernetes_manifest": _KUBERNETES,  # the digest-only admission policy and its binding
     "helm_release": _KUBERNETES,
     "pagerduty_team": None,
     "pagerduty_team_membership": None,

@@ -1,4 +1,4 @@
-"""GkeCluster and NodePool: the private GKE Standard cluster every PACE workload runs on."""
+"""GkeCluster: the private GKE Standard cluster every PACE workload runs on (pools: node_pool)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterControlPlaneEndpointsConfig,
     ContainerClusterControlPlaneEndpointsConfigDnsEndpointConfig,
     ContainerClusterControlPlaneEndpointsConfigIpEndpointsConfig,
+    ContainerClusterDatabaseEncryption,
     ContainerClusterIpAllocationPolicy,
     ContainerClusterLoggingConfig,
     ContainerClusterMaintenancePolicy,
@@ -32,16 +33,6 @@ from cdktf_cdktf_provider_google.container_cluster import (
     ContainerClusterPrivateClusterConfigMasterGlobalAccessConfig,
     ContainerClusterReleaseChannel,
     ContainerClusterWorkloadIdentityConfig,
-)
-from cdktf_cdktf_provider_google.container_node_pool import (
-    ContainerNodePool,
-    ContainerNodePoolAutoscaling,
-    ContainerNodePoolManagement,
-    ContainerNodePoolNodeConfig,
-    ContainerNodePoolNodeConfigShieldedInstanceConfig,
-    ContainerNodePoolNodeConfigTaint,
-    ContainerNodePoolNodeConfigWorkloadMetadataConfig,
-    ContainerNodePoolUpgradeSettings,
 )
 from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
@@ -70,6 +61,9 @@ class GkeClusterProps:
     # display name -> private CIDR allowed to the control plane's private IP endpoint.
     master_authorized_networks: Mapping[str, str]
     node_service_account_id: str  # account id of the dedicated node GSA (<= 30 chars)
+    # Cloud KMS key (projects/.../cryptoKeys/...) that encrypts Secrets in etcd; in the
+    # cluster's region, GKE's service agent allowed to use it (both in the bootstrap stack).
+    secrets_encryption_key: str
     labels: Mapping[str, str] = field(default_factory=dict)
     release_channel: str = "REGULAR"
     deletion_protection: bool = True
@@ -198,6 +192,13 @@ class GkeCluster(Construct):
                 )
             ),
             enable_legacy_abac=False,
+            # Secrets in etcd are encrypted with PACE's own key (application-layer encryption)
+            # on top of Google's storage encryption: disabling the key makes them unreadable.
+            # In place, not ForceNew (resource_container_cluster.go at v6.50.0, "database_
+            # encryption" update); GKE's service agent needs encrypt/decrypt on the key.
+            database_encryption=ContainerClusterDatabaseEncryption(
+                state="ENCRYPTED", key_name=props.secrets_encryption_key
+            ),
             logging_config=ContainerClusterLoggingConfig(
                 enable_components=["SYSTEM_COMPONENTS", "WORKLOADS"]
             ),
@@ -246,87 +247,3 @@ class GkeCluster(Construct):
         self.dns_endpoint: str = cluster.control_plane_endpoints_config.dns_endpoint_config.endpoint
         self.ca_certificate: str = cluster.master_auth.cluster_ca_certificate
         self.node_service_account_email: str = node_sa.email
-
-
-@dataclass(frozen=True)
-class NodePoolProps:
-    """One autoscaled node pool; defaults are the secure choice."""
-
-    name: str
-    cluster_id: str
-    location: str
-    machine_type: str
-    min_nodes: int  # totals across the cluster's zones
-    max_nodes: int
-    service_account_email: str
-    network_tag: str  # the tag the network's firewall rules target
-    disk_size_gb: int = 100
-    # Kubernetes node labels, and taints that keep everything without a toleration off the pool.
-    node_labels: Mapping[str, str] = field(default_factory=dict)
-    taints: tuple[tuple[str, str, str], ...] = ()  # (key, value, effect)
-    labels: Mapping[str, str] = field(default_factory=dict)  # GCE labels on the nodes
-    # Terraform refuses a plan that destroys or replaces the pool (its workloads would lose
-    # their nodes at once); False only where that is acceptable (dev).
-    protect: bool = True
-
-
-class NodePool(Construct):
-    """Hardened, auto-repaired, auto-upgraded, surge-upgraded pool. Handle: `name`."""
-
-    def __init__(self, scope: Construct, id_: str, *, props: NodePoolProps) -> None:
-        super().__init__(scope, id_)
-        pool = ContainerNodePool(
-            self,
-            "pool",
-            name=props.name,
-            cluster=props.cluster_id,
-            location=props.location,
-            # The autoscaler never raises a pool to its minimum by itself (it uses the minimum
-            # only when scaling down), and the provider creates a pool with 0 nodes when neither
-            # count is set: the cluster, whose default pool is removed, would start empty.
-            # Per zone: 1 in dev's zonal cluster, 3 in a regional one.
-            initial_node_count=1 if props.min_nodes > 0 else 0,
-            lifecycle=TerraformResourceLifecycle(
-                # ForceNew, and never read back as written once the autoscaler has acted.
-                ignore_changes=["initial_node_count"],
-                prevent_destroy=props.protect,
-            ),
-            autoscaling=ContainerNodePoolAutoscaling(
-                total_min_node_count=props.min_nodes,
-                total_max_node_count=props.max_nodes,
-                location_policy="BALANCED",
-            ),
-            management=ContainerNodePoolManagement(auto_repair=True, auto_upgrade=True),
-            # One extra node at a time, never one fewer: upgrades do not reduce capacity.
-            upgrade_settings=ContainerNodePoolUpgradeSettings(
-                strategy="SURGE", max_surge=1, max_unavailable=0
-            ),
-            node_config=ContainerNodePoolNodeConfig(
-                machine_type=props.machine_type,
-                disk_size_gb=props.disk_size_gb,
-                disk_type="pd-balanced",
-                image_type=NODE_IMAGE,
-                service_account=props.service_account_email,
-                # Access is decided by IAM on the node SA, not by legacy scopes.
-                oauth_scopes=[CLOUD_PLATFORM_SCOPE],
-                shielded_instance_config=ContainerNodePoolNodeConfigShieldedInstanceConfig(
-                    enable_secure_boot=True, enable_integrity_monitoring=True
-                ),
-                # Pods see the GKE metadata server (Workload Identity), never the node's token.
-                workload_metadata_config=ContainerNodePoolNodeConfigWorkloadMetadataConfig(
-                    mode="GKE_METADATA"
-                ),
-                metadata={"disable-legacy-endpoints": "true"},
-                labels=dict(props.node_labels),
-                taint=[
-                    ContainerNodePoolNodeConfigTaint(key=key, value=value, effect=effect)
-                    for key, value, effect in props.taints
-                ],
-                tags=[props.network_tag],
-                resource_labels=dict(props.labels),
-            ),
-        )
-        # Some node_config fields replace the pool (service_account, oauth_scopes, ... in
-        # pace_infra/review/forcenew.json); a moved logical id would too.
-        pool.override_logical_id(f"node_pool_{props.name}")
-        self.name: str = pool.name

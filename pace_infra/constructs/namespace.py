@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_kubernetes.network_policy_v1 import (
     NetworkPolicyV1SpecIngressFromIpBlock,
     NetworkPolicyV1SpecIngressFromNamespaceSelector,
     NetworkPolicyV1SpecIngressFromPodSelector,
+    NetworkPolicyV1SpecIngressPorts,
     NetworkPolicyV1SpecPodSelector,
 )
 from cdktf_cdktf_provider_kubernetes.resource_quota_v1 import (
@@ -39,9 +40,12 @@ from cdktf_cdktf_provider_kubernetes.service_account_v1 import (
 )
 from constructs import Construct
 
+from pace_infra.constructs.egress_policy import NAMESPACE_NAME_LABEL, EgressPolicies, EgressRules
 from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
 
-NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"  # set by Kubernetes on every namespace
+# Managed Prometheus's collectors scrape pods from here (GoogleCloudPlatform/prometheus-engine,
+# manifests: DaemonSet `collector` in gmp-system, not on the host network).
+MANAGED_PROMETHEUS_NAMESPACE = "gmp-system"
 NAMESPACE_DELETE_TIMEOUT = "20m"  # long enough for load balancers and Argo CD finalizers
 
 
@@ -68,12 +72,21 @@ class NamespaceProps:
         default_factory=lambda: {"cpu": "100m", "memory": "256Mi"}
     )
     default_limit: Mapping[str, str] = field(default_factory=lambda: {"cpu": "1", "memory": "1Gi"})
-    # Ingress beyond the namespace itself: from Google's load balancers (container-native LB
-    # sends traffic straight to pod IPs from these ranges), and from other namespaces by name.
-    allow_load_balancer: bool = False
+    # Ingress beyond the namespace itself: from Google's load balancers on these container
+    # ports only (container-native LB sends traffic and health checks straight to pod IPs from
+    # Google's ranges), and from other namespaces by name.
+    load_balancer_ports: tuple[int, ...] = ()
     allow_from_namespaces: tuple[str, ...] = ()
+    # Managed Prometheus scrapes the pods' metrics endpoints (PodMonitoring).
+    allow_managed_prometheus: bool = True
+    # Unset: egress is not restricted. Set: default-deny egress plus exactly these paths.
+    egress: EgressRules | None = None
     # (name, Google service account email): KSAs that act as that GSA through Workload Identity.
     service_accounts: tuple[tuple[str, str], ...] = ()
+    # Whether pods of those KSAs get a Kubernetes API token mounted. Off: the applications do
+    # not call the Kubernetes API, and Workload Identity needs no token in the pod (the GKE
+    # metadata server identifies the pod by its KSA). A pod that needs the API opts in.
+    automount_api_token: bool = False
 
 
 class Namespace(Construct):
@@ -150,7 +163,7 @@ class Namespace(Construct):
                 )
             ],
         )
-        if props.allow_load_balancer:
+        if props.load_balancer_ports:
             self._policy(
                 "allow-load-balancer",
                 ingress=[
@@ -160,11 +173,18 @@ class Namespace(Construct):
                                 ip_block=NetworkPolicyV1SpecIngressFromIpBlock(cidr=cidr)
                             )
                             for cidr in GCLB_HEALTH_CHECK_RANGES
-                        ]
+                        ],
+                        ports=[
+                            NetworkPolicyV1SpecIngressPorts(port=str(port), protocol="TCP")
+                            for port in props.load_balancer_ports
+                        ],
                     )
                 ],
             )
-        for source in props.allow_from_namespaces:
+        sources = list(props.allow_from_namespaces)
+        if props.allow_managed_prometheus:
+            sources.append(MANAGED_PROMETHEUS_NAMESPACE)
+        for source in sources:
             self._policy(
                 f"allow-from-{source}",
                 ingress=[
@@ -189,9 +209,12 @@ class Namespace(Construct):
                     namespace=self.name,
                     annotations={"iam.gke.io/gcp-service-account": gsa_email},
                 ),
-                # No long-lived token Secret: pods get short-lived projected tokens.
-                automount_service_account_token=True,
+                # No long-lived token Secret in any case; no projected API token either unless
+                # the props say the application needs the Kubernetes API.
+                automount_service_account_token=props.automount_api_token,
             )
+        if props.egress is not None:
+            EgressPolicies(self, "egress", namespace=self.name, rules=props.egress)
 
     def _policy(self, name: str, *, ingress: list[NetworkPolicyV1SpecIngress]) -> None:
         # Policies are additive: with default-deny in place, each one opens exactly one path.

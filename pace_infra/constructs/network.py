@@ -61,6 +61,8 @@ class NetworkProps:
     nat_min_ports_per_vm: int = 64
     nat_max_ports_per_vm: int = 4096
     nat_log_filter: str = "ERRORS_ONLY"
+    # Container ports Google's load balancers (and their health checks) connect to.
+    load_balancer_ports: tuple[int, ...] = (3000,)
 
 
 class Network(Construct):
@@ -193,13 +195,19 @@ class Network(Construct):
             self,
             "allow-health-checks",
             name=f"{prefix}-allow-gclb-health-checks",
-            description="Google load balancer health checks and proxies reach the GKE nodes.",
+            description="Google load balancer health checks and proxies reach the serving ports.",
             network=vpc.id,
             direction="INGRESS",
             priority=1000,
             source_ranges=list(GCLB_HEALTH_CHECK_RANGES),
             target_tags=[node_tag],
-            allow=[ComputeFirewallAllow(protocol="tcp")],
+            # The serving ports only: Google's ranges are shared by every customer's load
+            # balancers, so nothing else on the nodes (kubelet, node ports) is opened to them.
+            allow=[
+                ComputeFirewallAllow(
+                    protocol="tcp", ports=[str(port) for port in props.load_balancer_ports]
+                )
+            ],
             log_config=log_all,
         )
         health_checks.override_logical_id("firewall_allow_health_checks")

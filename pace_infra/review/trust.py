@@ -18,6 +18,9 @@ _TRUST_TYPES: Mapping[str, str] = {
     "google_service_account_key": "service account key",
     "google_project_iam_custom_role": "custom IAM role",
     "google_binary_authorization_policy": "Binary Authorization policy (which images may run)",
+    # Disabling or replacing it makes every Kubernetes Secret unreadable.
+    "google_kms_crypto_key": "KMS key (GKE Secrets encryption)",
+    "google_kms_key_ring": "KMS key ring",
 }
 # What is recorded about who did what, and what is thrown away.
 _AUDIT_TYPES: Mapping[str, str] = {

@@ -1,11 +1,17 @@
-"""`<env>-bootstrap`: the state bucket and the project's APIs. Applied once, by hand, first."""
+"""`<env>-bootstrap`: what everything else stands on. Applied by hand, by an admin, first.
+
+The project's APIs, the state bucket, the audit trail (Data Access logs, locked audit log
+bucket) and the key GKE encrypts Secrets with: none of it may be changed by the pipeline.
+"""
 
 from __future__ import annotations
 
 from constructs import Construct
 
 from pace_infra.config import Environment
+from pace_infra.constructs.audit_trail import AuditTrail, AuditTrailProps
 from pace_infra.constructs.project_services import ProjectServices, ProjectServicesProps
+from pace_infra.constructs.secrets_key import SecretsKey, SecretsKeyProps, secrets_key_id
 from pace_infra.constructs.state_bucket import StateBucket, StateBucketProps
 from pace_infra.stacks.base import PaceStack, system_labels
 
@@ -14,10 +20,15 @@ from pace_infra.stacks.base import PaceStack, system_labels
 PLATFORM_APIS: tuple[str, ...] = (
     "artifactregistry.googleapis.com",
     "binaryauthorization.googleapis.com",
+    "cloudkms.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudtrace.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
+    # Artifact Registry scans pushed images for vulnerabilities only while this is on (the
+    # repository's scanning config is INHERITED from the project).
+    "containerscanning.googleapis.com",
+    "dns.googleapis.com",
     "iam.googleapis.com",
     "iamcredentials.googleapis.com",
     "logging.googleapis.com",
@@ -28,6 +39,19 @@ PLATFORM_APIS: tuple[str, ...] = (
     "sqladmin.googleapis.com",
     "sts.googleapis.com",
 )
+
+
+SECRETS_KEY = "gke-secrets"
+AUDIT_LOG_BUCKET = "pace-audit"
+
+
+def secrets_key_ring(env: Environment) -> str:
+    return f"pace-{env.name}"
+
+
+def gke_secrets_key(env: Environment) -> str:
+    """The key GKE encrypts Secrets with, by name: the gke stack names it literally."""
+    return secrets_key_id(env.project_id, env.region, secrets_key_ring(env), SECRETS_KEY)
 
 
 class BootstrapStack(PaceStack):
@@ -46,3 +70,32 @@ class BootstrapStack(PaceStack):
             ),
         )
         self.state_bucket_name: str = state.name
+        iam_policy_api = apis.enabled["cloudresourcemanager.googleapis.com"]
+        AuditTrail(
+            self,
+            "audit",
+            props=AuditTrailProps(
+                project_id=env.project_id,
+                location=env.region,
+                bucket_id=AUDIT_LOG_BUCKET,
+                retention_days=env.audit_log_retention_days,
+                locked=env.deletion_protection,
+                depends_on=(iam_policy_api, apis.enabled["logging.googleapis.com"]),
+            ),
+        )
+        SecretsKey(
+            self,
+            "secrets-key",
+            props=SecretsKeyProps(
+                project_id=env.project_id,
+                project_number=env.project_number,
+                location=env.region,
+                key_ring=secrets_key_ring(env),
+                key=SECRETS_KEY,
+                # GKE's service agent exists once the Kubernetes Engine API is on.
+                depends_on=(
+                    apis.enabled["cloudkms.googleapis.com"],
+                    apis.enabled["container.googleapis.com"],
+                ),
+            ),
+        )

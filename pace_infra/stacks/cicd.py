@@ -2,7 +2,8 @@
 
 What decides who may do what lives here: the Bitbucket federation and the CI and deploy
 identities with their grants, the state bucket's IAM, who may act as the application identities
-(Workload Identity bindings), the custom roles the deploy identity holds, and the image registry.
+(Workload Identity bindings), the custom roles the deploy identity holds, the image registry,
+and which images may run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from cdktf import TerraformOutput
 from constructs import Construct
 
 from pace_infra.config import Environment
+from pace_infra.constructs.argocd_values import argocd_images
 from pace_infra.constructs.artifact_registry import ImageRepository, ImageRepositoryProps
+from pace_infra.constructs.binary_authorization import AdmissionPolicy, AdmissionPolicyProps
 from pace_infra.constructs.bitbucket_federation import (
     BitbucketFederation,
     BitbucketFederationProps,
@@ -30,7 +33,10 @@ from pace_infra.stacks.base import PaceStack, system_labels
 
 
 class CicdStack(PaceStack):
-    """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`."""
+    """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`.
+
+    Also the project's Binary Authorization policy: which images may run is a trust decision.
+    """
 
     def __init__(
         self,
@@ -101,6 +107,22 @@ class CicdStack(PaceStack):
                 keep_recent_versions=cicd.keep_recent_images,
                 readers=(f"serviceAccount:{cluster.node_service_account_email}",),
                 writers=(self.ci.member,),
+            ),
+        )
+        # Which images the cluster runs: this environment's builds (by digest in the app
+        # namespaces, checked in-cluster), Argo CD's pinned images, what config names; Google's
+        # system images through the global policy. Everything else is denied.
+        AdmissionPolicy(
+            self,
+            "admission",
+            props=AdmissionPolicyProps(
+                project_id=env.project_id,
+                admitted=(
+                    f"{self.images.url}/**",
+                    *(image.reference for image in argocd_images(env.platform.argocd_ha)),
+                    *cicd.admitted_images,
+                ),
+                protect=env.protected,
             ),
         )
         # The GitOps repository's read credential: a secret with no version (added by hand);

@@ -5,13 +5,15 @@ from __future__ import annotations
 from constructs import Construct
 
 from pace_infra.config import Environment
-from pace_infra.constructs.gke import GkeCluster, GkeClusterProps, NodePool, NodePoolProps
+from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
 from pace_infra.constructs.network import Network
+from pace_infra.constructs.node_pool import NodePool, NodePoolProps
 from pace_infra.constructs.workload_identity import (
     WorkloadServiceAccount,
     WorkloadServiceAccountProps,
 )
 from pace_infra.stacks.base import PaceStack, system_labels
+from pace_infra.stacks.bootstrap import gke_secrets_key
 
 # Node label and taint of the AI pool: only pods that select it and tolerate the taint (pace-ai's
 # workloads) are scheduled there, so the CRM and the AI backends never starve each other.
@@ -42,6 +44,8 @@ class GkeStack(PaceStack):
                     n.name: str(n.cidr) for n in gke.master_authorized_networks
                 },
                 node_service_account_id=f"pace-{env.name}-gke-nodes",
+                # Created, and granted to GKE's service agent, by the bootstrap stack.
+                secrets_encryption_key=gke_secrets_key(env),
                 labels=system_labels("platform"),
                 release_channel=gke.release_channel,
                 deletion_protection=env.deletion_protection,

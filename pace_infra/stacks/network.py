@@ -1,4 +1,4 @@
-"""`<env>-network`: the VPC, subnet, NAT, firewall and Private Service Access."""
+"""`<env>-network`: the VPC, subnet, NAT, firewall, Private Service Access, Google APIs' DNS."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from constructs import Construct
 
 from pace_infra.config import Environment
 from pace_infra.constructs.network import Network, NetworkProps
+from pace_infra.constructs.private_google_apis import PrivateGoogleApis, PrivateGoogleApisProps
 from pace_infra.stacks.base import PaceStack, system_labels
 
 
@@ -31,5 +32,16 @@ class NetworkStack(PaceStack):
                 nat_min_ports_per_vm=net.nat.min_ports_per_vm,
                 nat_max_ports_per_vm=net.nat.max_ports_per_vm,
                 nat_log_filter=net.nat.log_filter,
+                load_balancer_ports=net.load_balancer_ports,
+            ),
+        )
+        # Google APIs at one known range, which egress policies can allow.
+        PrivateGoogleApis(
+            self,
+            "google-apis",
+            props=PrivateGoogleApisProps(
+                name_prefix=f"pace-{env.name}",
+                network_id=self.network.network_id,
+                labels=system_labels("platform"),
             ),
         )

@@ -2,17 +2,58 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_google.data_google_client_config import DataGoogleClientConfig
-from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider
+from cdktf_cdktf_provider_helm.provider import (
+    HelmProvider,
+    HelmProviderKubernetes,
+    HelmProviderKubernetesExec,
+)
+from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
 from constructs import Construct
 
 from pace_infra.config import Environment, NamespaceQuota
-from pace_infra.constructs.argocd import ArgoCd, ArgoCdProps, GitOpsApplication
+from pace_infra.config.schema import EgressEndpoint, PlatformConfig
+from pace_infra.constructs.argocd import ArgoCd, ArgoCdProps
+from pace_infra.constructs.argocd_values import ArgoCdAccess, GitOpsApplication, GoogleSignIn
+from pace_infra.constructs.egress_policy import AllowedEndpoint, EgressRules
 from pace_infra.constructs.gke import GkeCluster
+from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
 from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.stacks.base import PaceStack
+
+# The kubernetes and helm providers get a short-lived token from this plugin on every run (the
+# client-go exec credential protocol): nothing of it is written to state, unlike a token read
+# from the google_client_config data source. Application Default Credentials: the identity the
+# google provider uses too (`gcloud auth application-default login`, or the pipeline's
+# federated credential file).
+CLUSTER_AUTH_PLUGIN = "gke-gcloud-auth-plugin"
+CLUSTER_AUTH_ARGS = ("--use_application_default_credentials",)
+EXEC_CREDENTIAL_API = "client.authentication.k8s.io/v1beta1"
+
+
+def _argocd_access(platform: PlatformConfig) -> ArgoCdAccess:
+    sso = platform.argocd_sso
+    return ArgoCdAccess(
+        sso=None
+        if sso is None
+        else GoogleSignIn(client_id=sso.client_id, admins=sso.admins, url=sso.url),
+        local_admin=platform.argocd_local_admin,
+    )
+
+
+def _egress(env: Environment, endpoints: tuple[EgressEndpoint, ...], *to: str) -> EgressRules:
+    return EgressRules(
+        cloud_sql_range=str(env.network.psa_cidr),
+        to_namespaces=to,
+        endpoints=tuple(
+            AllowedEndpoint(
+                name=endpoint.name,
+                cidrs=tuple(str(cidr) for cidr in endpoint.cidrs),
+                ports=endpoint.ports,
+            )
+            for endpoint in endpoints
+        ),
+    )
 
 
 def _quota(config: NamespaceQuota) -> Quota:
@@ -36,15 +77,31 @@ class PlatformStack(PaceStack):
     ) -> None:
         super().__init__(scope, env, "platform")
         # The kubernetes and helm providers reach the control plane through its DNS endpoint
-        # with the caller's short-lived Google access token: no kubeconfig file, no static token
-        # in the JSON (the endpoint's certificate is publicly trusted, so no CA is configured).
-        client = DataGoogleClientConfig(self, "client")
+        # (its certificate is publicly trusted: no CA configured), authenticated by the plugin.
         host = f"https://{cluster.dns_endpoint}"
-        KubernetesProvider(self, "kubernetes", host=host, token=client.access_token)
+        KubernetesProvider(
+            self,
+            "kubernetes",
+            host=host,
+            exec=[
+                KubernetesProviderExec(
+                    api_version=EXEC_CREDENTIAL_API,
+                    command=CLUSTER_AUTH_PLUGIN,
+                    args=list(CLUSTER_AUTH_ARGS),
+                )
+            ],
+        )
         HelmProvider(
             self,
             "helm",
-            kubernetes=HelmProviderKubernetes(host=host, token=client.access_token),
+            kubernetes=HelmProviderKubernetes(
+                host=host,
+                exec=HelmProviderKubernetesExec(
+                    api_version=EXEC_CREDENTIAL_API,
+                    command=CLUSTER_AUTH_PLUGIN,
+                    args=list(CLUSTER_AUTH_ARGS),
+                ),
+            ),
         )
 
         platform = env.platform
@@ -55,8 +112,12 @@ class PlatformStack(PaceStack):
                 name="pace-web",
                 labels={"app": "pace", "system": "web"},
                 quota=_quota(platform.web_quota),
-                allow_load_balancer=True,  # the CRM is served through the HTTPS load balancer
+                # The CRM is served through the HTTPS load balancer.
+                load_balancer_ports=env.network.load_balancer_ports,
+                # The CRM calls the AI backend, and the endpoints config names.
+                egress=_egress(env, platform.web_egress, "pace-ai"),
                 service_accounts=(("pace-web", web_identity.email),),
+                automount_api_token=platform.web_kubernetes_api,
             ),
         )
         ai = Namespace(
@@ -67,7 +128,10 @@ class PlatformStack(PaceStack):
                 labels={"app": "pace", "system": "ai"},
                 quota=_quota(platform.ai_quota),
                 allow_from_namespaces=("pace-web",),  # the CRM calls the AI backend
+                # The AI backend's model APIs are named in config; nothing else outside.
+                egress=_egress(env, platform.ai_egress),
                 service_accounts=(("pace-ai", ai_identity.email),),
+                automount_api_token=platform.ai_kubernetes_api,
             ),
         )
         argocd_namespace = Namespace(
@@ -96,7 +160,14 @@ class PlatformStack(PaceStack):
                     GitOpsApplication(name="pace-ai", path=gitops.ai_path),
                 ),
                 high_availability=platform.argocd_ha,
+                access=_argocd_access(platform),
                 protect_applications=env.deletion_protection,
                 depends_on=(argocd_namespace.dependable, web.dependable, ai.dependable),
             ),
+        )
+        # What runs in the application namespaces is exactly what was built: images by digest.
+        DigestPinnedImages(
+            self,
+            "images-by-digest",
+            props=DigestPinnedImagesProps(namespaces=("pace-web", "pace-ai")),
         )

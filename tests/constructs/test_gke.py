@@ -7,9 +7,11 @@ from ipaddress import IPv4Network
 
 import pytest
 
-from pace_infra.constructs.gke import GkeCluster, GkeClusterProps, NodePool, NodePoolProps
+from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
+from pace_infra.constructs.node_pool import NodePool, NodePoolProps
 from tests.helpers import only, resources, synth_construct
 
+KEY = "projects/pace-t/locations/europe-west2/keyRings/pace-t/cryptoKeys/gke-secrets"
 CLUSTER = GkeClusterProps(
     name="pace-t-gke",
     project_id="pace-t",
@@ -21,6 +23,7 @@ CLUSTER = GkeClusterProps(
     control_plane_cidr=IPv4Network("172.16.0.0/28"),
     master_authorized_networks={"gke-nodes": "10.0.0.0/20"},
     node_service_account_id="pace-t-gke-nodes",
+    secrets_encryption_key=KEY,
     labels={"system": "platform"},
 )
 

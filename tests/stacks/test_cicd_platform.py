@@ -97,16 +97,30 @@ def test_edge_names_and_config(stacks, environments):
     assert _env(environments, "prod").edge.waf_mode == "enforce"
 
 
-def test_platform_providers_use_the_dns_endpoint_and_an_access_token(stacks, environments):
+def test_platform_providers_use_the_dns_endpoint_and_the_exec_plugin(stacks, environments):
+    plugin = {
+        "api_version": "client.authentication.k8s.io/v1beta1",
+        "command": "gke-gcloud-auth-plugin",
+        "args": ["--use_application_default_credentials"],
+    }
     for env in environments:
         doc = stacks[f"{env.name}-platform"]
         (kubernetes,) = doc["provider"]["kubernetes"]
         assert kubernetes["host"].startswith("https://${data.terraform_remote_state.")
         assert "dns_endpoint_config" in kubernetes["host"]
-        assert kubernetes["token"] == "${data.google_client_config.client.access_token}"
-        assert "config_path" not in kubernetes
+        assert kubernetes["exec"] == [plugin]
+        assert "token" not in kubernetes and "config_path" not in kubernetes
         (helm,) = doc["provider"]["helm"]
-        assert helm["kubernetes"] == {"host": kubernetes["host"], "token": kubernetes["token"]}
+        assert helm["kubernetes"] == {"host": kubernetes["host"], "exec": plugin}
+
+
+def test_no_provider_authenticates_with_a_token_kept_in_state(stacks):
+    # A data source's result is written to state: a token read from google_client_config is
+    # usable by whoever reads the state until it expires.
+    for name, doc in stacks.items():
+        assert "google_client_config" not in doc.get("data", {}), name
+        assert "google_client_config" not in json.dumps(doc.get("provider", {})), name
+        assert "access_token" not in json.dumps(doc.get("provider", {})), name
 
 
 def test_platform_namespaces_and_quotas_follow_config(stacks, environments):
@@ -132,13 +146,25 @@ def test_network_policies_open_only_the_documented_paths(stacks):
             for p in resources(doc, "kubernetes_network_policy_v1").values()
         )
         namespaces = ("namespace_pace_web", "namespace_pace_ai", "namespace_argocd")
+        apps = namespaces[:2]
         expected = [(ns, "default-deny-ingress") for ns in namespaces]
         expected += [(ns, "allow-same-namespace") for ns in namespaces]
+        expected += [(ns, "allow-from-gmp-system") for ns in namespaces]  # Managed Prometheus
         expected += [
             ("namespace_pace_web", "allow-load-balancer"),
             ("namespace_pace_ai", "allow-from-pace-web"),
+            ("namespace_pace_web", "allow-to-pace-ai"),
         ]
-        assert policies == sorted(expected)
+        egress = (
+            "default-deny-egress",
+            "allow-dns",
+            "allow-metadata-server",
+            "allow-google-apis",
+            "allow-cloud-sql",
+            "allow-same-namespace-egress",
+        )
+        expected += [(ns, name) for ns in apps for name in egress]
+        assert policies == sorted(expected), name
 
 
 def test_ksas_are_annotated_with_the_gke_stack_gsas(stacks, environments):

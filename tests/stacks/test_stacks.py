@@ -138,9 +138,9 @@ def test_manifest_lists_every_stack(synth_dir, stacks):
     assert sorted(manifest["stacks"]) == sorted(stacks)
 
 
-def test_bootstrap_writes_the_audit_config_after_resource_manager_is_on(stacks):
+def test_bootstrap_writes_the_audit_configs_after_resource_manager_is_on(stacks):
     for env in ("dev", "staging", "prod"):
-        (audit,) = stacks[f"{env}-bootstrap"]["resource"][
-            "google_project_iam_audit_config"
-        ].values()
-        assert audit["depends_on"] == ["google_project_service.cloudresourcemanager"]
+        configs = stacks[f"{env}-bootstrap"]["resource"]["google_project_iam_audit_config"]
+        assert len(configs) == 7  # Cloud Storage (state bucket) and AUDITED_SERVICES
+        for config in configs.values():
+            assert "google_project_service.cloudresourcemanager" in config["depends_on"]
