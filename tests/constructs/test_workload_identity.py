@@ -12,22 +12,26 @@ from pace_infra.constructs.workload_identity import (
 from tests.helpers import only, resources, synth_construct
 
 
+def _web_identity(stack: cdktf.TerraformStack) -> WorkloadServiceAccount:
+    return WorkloadServiceAccount(
+        stack,
+        "identity-web",
+        props=WorkloadServiceAccountProps(
+            account_id="pace-t-web",
+            display_name="PACE web",
+            workload_pool="pace-t.svc.id.goog",
+            namespace="pace-web",
+            kubernetes_service_account="pace-web",
+        ),
+    )
+
+
 @pytest.fixture(scope="module")
 def built():
     handles = {}
 
     def build(stack: cdktf.TerraformStack):
-        handles["sa"] = WorkloadServiceAccount(
-            stack,
-            "identity-web",
-            props=WorkloadServiceAccountProps(
-                account_id="pace-t-web",
-                display_name="PACE web",
-                workload_pool="pace-t.svc.id.goog",
-                namespace="pace-web",
-                kubernetes_service_account="pace-web",
-            ),
-        )
+        handles["sa"] = _web_identity(stack)
 
     return synth_construct(build), handles
 
@@ -45,17 +49,7 @@ def test_the_account_alone_lets_nobody_act_as_it(built):
 
 def test_only_the_namespaced_ksa_may_impersonate_it_once_granted():
     def build(stack: cdktf.TerraformStack):
-        account = WorkloadServiceAccount(
-            stack,
-            "identity-web",
-            props=WorkloadServiceAccountProps(
-                account_id="pace-t-web",
-                display_name="PACE web",
-                workload_pool="pace-t.svc.id.goog",
-                namespace="pace-web",
-                kubernetes_service_account="pace-web",
-            ),
-        )
+        account = _web_identity(stack)
         account.grant_workload_identity(stack, "binding")
 
     binding = only(synth_construct(build), "google_service_account_iam_member")
