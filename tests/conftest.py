@@ -43,3 +43,11 @@ def stacks(synth_dir) -> dict[str, dict]:
         path.parent.name: json.loads(path.read_text())
         for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
     }
+
+
+@pytest.fixture(scope="session")
+def toolchain():
+    """The real toolchain (CLI and providers) for the tests that run it: built or found once."""
+    from pace_infra.toolchain.setup import prepare
+
+    return prepare()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pace_infra.deploy_order import dependency_order, environment_order
-from pace_infra.review import diff, render
+from pace_infra.review import diff, model, render
 from pace_infra.review.__main__ import main as review_main
 
 
@@ -28,7 +28,7 @@ def _write(root: Path, stacks: dict[str, dict[str, dict[str, dict]]]) -> Path:
     return root
 
 
-def _review(tmp_path, old, new) -> list[diff.StackReview]:
+def _review(tmp_path, old, new) -> list[model.StackReview]:
     return diff.review(_write(tmp_path / "base", old), _write(tmp_path / "head", new))
 
 
@@ -39,7 +39,7 @@ SQL = {
 }
 
 
-def _one(reviews) -> diff.StackReview:
+def _one(reviews) -> model.StackReview:
     (stack,) = reviews
     return stack
 
@@ -76,7 +76,7 @@ def test_update_lists_each_changed_path_old_to_new(tmp_path):
     }
     (change,) = _one(_review(tmp_path, old, new)).changes
     assert change.action == "update"
-    assert change.attributes == (diff.AttributeChange("min_ports_per_vm", 64, 128),)
+    assert change.attributes == (model.AttributeChange("min_ports_per_vm", 64, 128),)
 
 
 def test_destroy(tmp_path):
@@ -220,8 +220,8 @@ def test_sensitive_values_are_masked(tmp_path):
     }
     (change,) = _one(_review(tmp_path, old, new)).changes
     assert {(a.path, a.old, a.new) for a in change.attributes} == {
-        ("sensitive_labels.service_key", diff.MASK, diff.MASK),
-        ("password", diff.MASK, diff.MASK),
+        ("sensitive_labels.service_key", model.MASK, model.MASK),
+        ("password", model.MASK, model.MASK),
     }
     rendered = render.text(_review(tmp_path / "again", old, new), "base")
     assert "${a}" not in rendered and 'x"' not in rendered
@@ -318,7 +318,7 @@ def test_changes_inside_json_strings_are_shown_by_path(tmp_path):
     new = {"prod-m": {"google_monitoring_dashboard": {"d": dashboard("new")}}}
     (change,) = _one(_review(tmp_path, old, new)).changes
     assert change.attributes == (
-        diff.AttributeChange("dashboard_json<json>.tiles[1].title", "old", "new"),
+        model.AttributeChange("dashboard_json<json>.tiles[1].title", "old", "new"),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from pace_infra.review import diff, render
+from pace_infra.review import model, render
 from pace_infra.review.forcenew import FACTS_FILE, dump, synthesized_google_types
 from tests.test_review import _one, _review
 
@@ -56,4 +56,4 @@ def test_a_sensitive_forcenew_value_stays_masked(tmp_path):
     new = {"prod-d": {kind: {"d": {"replica_configuration": {"password": "${b}"}}}}}
     (change,) = _one(_review(tmp_path, old, new)).changes
     assert change.action == "replace"
-    assert change.attributes[0].new == diff.MASK
+    assert change.attributes[0].new == model.MASK

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from pace_infra.review.diff import ResourceChange, StackReview
+from pace_infra.review.model import ResourceChange, StackReview
 
 SYMBOL = {"create": "+", "update": "~", "replace": "-/+", "destroy": "-"}
 
@@ -19,14 +19,14 @@ def _value(value: Any) -> str:
     return text if len(text) <= MAX_VALUE else f"{text[:MAX_VALUE]}... ({len(text)} chars)"
 
 
-def _change_lines(change: ResourceChange) -> list[str]:
+def change_lines(change: ResourceChange) -> list[str]:
     why = f" (replaced: {change.reason})" if change.action == "replace" else ""
     lines = [f"  {SYMBOL[change.action]} {change.address}{why}"]
     lines += [f"      {a.path}: {_value(a.old)} -> {_value(a.new)}" for a in change.attributes]
     return lines
 
 
-def _total(stack: StackReview) -> str:
+def totals(stack: StackReview) -> str:
     risks = len(stack.risks)
     return (
         f"{stack.name}: {stack.count('create')} to create, {stack.count('update')} to update, "
@@ -42,9 +42,9 @@ def text(reviews: Sequence[StackReview], base_label: str) -> str:
     for stack in reviews:
         out.append(stack.name)
         for change in stack.changes:
-            out += _change_lines(change)
+            out += change_lines(change)
         out += [f"  RISK: {risk}" for risk in stack.risks]
-        out += [f"  {_total(stack)}", ""]
+        out += [f"  {totals(stack)}", ""]
     risky = sum(len(stack.risks) for stack in reviews)
     out.append(f"{len(reviews)} stack(s) change; {risky} risk(s).")
     return "\n".join(out) + "\n"
@@ -72,6 +72,6 @@ def markdown(reviews: Sequence[StackReview], base_label: str) -> str:
     for stack in reviews:
         out += ["", f"<details><summary><code>{stack.name}</code></summary>", "", "```diff"]
         for change in stack.changes:
-            out += [line.replace("  ", "", 1) for line in _change_lines(change)]
+            out += [line.replace("  ", "", 1) for line in change_lines(change)]
         out += ["```", "", "</details>"]
     return "\n".join(out) + "\n"
