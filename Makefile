@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -30,8 +30,12 @@ help:
 	@echo "make review     what this change does to the synthesized stacks, with risk flags"
 	@echo "                (BASE=<ref>, REVIEW_ARGS='--format markdown --fail-on-risk')"
 	@echo "make deploy-order ENV=<env>  the stacks of <env> in dependency order"
-	@echo "make deploy ENV=<env>  cdktf deploy every stack of <env> but bootstrap, in dependency order"
+	@echo "make plan ENV=<env>    plan every stack of <env> against its real state, save and review"
+	@echo "                (PLAN_ARGS='--format markdown --fail-on-risk' or '--fail-on-change')"
+	@echo "make apply-plan ENV=<env>  apply the plans make plan saved, stack by stack (STACKS=...)"
+	@echo "make deploy ENV=<env>  first bring-up of a new environment only: cdktf deploy, unreviewed"
 	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
+	@echo "                (CI_IDENTITY=planner ENV=<env>: the read-only planner's)"
 
 # --- set-up ------------------------------------------------------------------------------------
 # Every dependency is installed against a hash: pipenv itself (tools/pipenv-requirements.txt,
@@ -114,8 +118,19 @@ deploy-order: deps
 	@$(VENV_PY) main.py
 	@$(VENV_PY) -m pace_infra.deploy_order $(ENV)
 
-# Bootstrap (local state) is applied by hand; everything else, in dependency order (cdktf orders
-# the named stacks by their cross-stack references).
+# Plans of every stack against its real backend, with the caller's credentials (exit 2 without).
+plan: synth
+	@test -n "$(ENV)" || { echo "usage: make plan ENV=<env>" >&2; exit 2; }
+	@$(VENV_PY) -m pace_infra.plan $(ENV) $(PLAN_ARGS)
+
+# Applies exactly the saved plans of this commit (the pipeline's deploy step).
+apply-plan: synth
+	@test -n "$(ENV)" || { echo "usage: make apply-plan ENV=<env>" >&2; exit 2; }
+	@$(VENV_PY) -m pace_infra.plan.apply $(ENV) $(if $(STACKS),--stacks $(STACKS))
+
+# The first bring-up of a new environment only (no state yet, so downstream stacks cannot be
+# planned ahead): everything but bootstrap and cicd, in dependency order, unreviewed. Later
+# changes go through make plan and make apply-plan.
 deploy: deps
 	@test -n "$(ENV)" || { echo "usage: make deploy ENV=<env>" >&2; exit 2; }
 	@stacks="$$($(VENV_PY) -m pace_infra.units $(ENV))" || exit 2; \
@@ -124,7 +139,7 @@ deploy: deps
 
 # Writes .ci-credentials/ and prints the export line; use: eval "$$(make -s ci-credentials)".
 ci-credentials: .venv/.synced
-	@$(VENV_PY) -m pace_infra.ci_credentials
+	@$(VENV_PY) -m pace_infra.ci_credentials $(if $(filter planner,$(CI_IDENTITY)),--planner $(ENV))
 
 clean:
-	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate
+	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate .terraform-plan plans

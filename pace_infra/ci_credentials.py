@@ -33,21 +33,57 @@ def external_account_config(provider: str, service_account: str, token_file: str
     }
 
 
-def main() -> int:
-    missing = [name for name in REQUIRED if not os.environ.get(name)]
+def _planner(env_name: str) -> tuple[str, str] | str:
+    """(provider, planner email) of an environment, from its file; or what is wrong."""
+    from pace_infra.config import ConfigError, load_environments
+    from pace_infra.identities import (
+        federation_provider_name,
+        planner_account_id,
+        service_account_email,
+    )
+
+    try:
+        environments = {env.name: env for env in load_environments()}
+    except ConfigError as error:
+        return str(error)
+    env = environments.get(env_name)
+    if env is None:
+        return f"unknown environment {env_name!r}"
+    return (
+        federation_provider_name(env.project_number, env.name),
+        service_account_email(planner_account_id(env.name), env.project_id),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Deploy credentials from WIF_PROVIDER and DEPLOY_SERVICE_ACCOUNT; with `--planner <env>`,
+    the read-only planner's, derived from the environment file (no variable to set)."""
+    argv = sys.argv[1:] if argv is None else argv
+    planner = argv[1] if len(argv) == 2 and argv[0] == "--planner" else None
+    if argv and planner is None:
+        print("usage: python -m pace_infra.ci_credentials [--planner <env>]", file=sys.stderr)
+        return 2
+    required = ("BITBUCKET_STEP_OIDC_TOKEN",) if planner else REQUIRED
+    missing = [name for name in required if not os.environ.get(name)]
     if missing:
         print(
             f"ci-credentials: missing environment variables: {', '.join(missing)}", file=sys.stderr
         )
         return 2
+    if planner:
+        found = _planner(planner)
+        if isinstance(found, str):
+            print(f"ci-credentials: {found}", file=sys.stderr)
+            return 2
+        provider, service_account = found
+    else:
+        provider, service_account = os.environ["WIF_PROVIDER"], os.environ["DEPLOY_SERVICE_ACCOUNT"]
     directory = Path(os.environ.get("CI_CREDENTIALS_DIR", ".ci-credentials"))
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     token_file = directory / "oidc-token"
     token_file.write_text(os.environ["BITBUCKET_STEP_OIDC_TOKEN"])
     token_file.chmod(0o600)
-    config = external_account_config(
-        os.environ["WIF_PROVIDER"], os.environ["DEPLOY_SERVICE_ACCOUNT"], str(token_file.resolve())
-    )
+    config = external_account_config(provider, service_account, str(token_file.resolve()))
     config_file = directory / "google-credentials.json"
     config_file.write_text(json.dumps(config, indent=2))
     config_file.chmod(0o600)

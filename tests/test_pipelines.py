@@ -1,4 +1,4 @@
-"""bitbucket-pipelines.yml, `make deploy`'s stack list, and `make ci-credentials`."""
+"""bitbucket-pipelines.yml, tools/ci-setup.sh, the pipeline's stack list, `make ci-credentials`."""
 
 from __future__ import annotations
 
@@ -16,13 +16,33 @@ MAKE_TARGETS = set(re.findall(r"^([a-z][a-z-]*):", (REPO / "Makefile").read_text
 
 
 def _steps(entries):
-    return [entry["step"] for entry in entries]
+    """Steps of a pipeline, parallel groups flattened, in order."""
+    steps = []
+    for entry in entries:
+        if "parallel" in entry:
+            steps += [item["step"] for item in entry["parallel"]]
+        else:
+            steps.append(entry["step"])
+    return steps
+
+
+PULL_REQUESTS = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
+MAIN = _steps(PIPELINES["pipelines"]["branches"]["main"])
+DRIFT = _steps(PIPELINES["pipelines"]["custom"]["drift-check"])
+SETUP = (REPO / "tools" / "ci-setup.sh").read_text()
+ENVS = ("dev", "staging", "prod")
 
 
 def _all_steps():
-    pipelines = PIPELINES["pipelines"]
-    entries = [*pipelines["pull-requests"]["**"], *pipelines["branches"]["main"]]
-    return _steps(entries)
+    return [*PULL_REQUESTS, *MAIN, *DRIFT]
+
+
+def _planner_lines(env: str, plan_args: str) -> list[str]:
+    return [
+        ". tools/ci-setup.sh --cluster-auth",
+        f'eval "$(make -s ci-credentials CI_IDENTITY=planner ENV={env})"',
+        f'make plan ENV={env} PLAN_ARGS="{plan_args}"',
+    ]
 
 
 def test_every_make_target_the_pipeline_runs_exists():
@@ -36,29 +56,49 @@ def test_every_make_target_the_pipeline_runs_exists():
     assert used and used <= MAKE_TARGETS, used - MAKE_TARGETS
 
 
-def test_pull_requests_test_synth_checkov_and_publish_the_stacks():
-    (step,) = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
-    assert [line.split(";")[0] for line in step["script"] if line.startswith("make ")] == [
+def test_pull_requests_test_review_and_plan_every_environment_read_only():
+    verify, *plans = PULL_REQUESTS
+    assert [line.split(";")[0] for line in verify["script"] if line.startswith("make ")] == [
         "make test",
         "make synth",
         "make checkov",
         'make -s review REVIEW_ARGS="--format markdown --fail-on-risk" > review.md',
     ]
-    assert step["artifacts"] == ["cdktf.out/**", "review.md"]
+    assert verify["artifacts"] == ["cdktf.out/**", "review.md"]
     assert PIPELINES["clone"] == {"depth": "full"}
+    assert [step["script"] for step in plans] == [
+        _planner_lines(env, "--format markdown") for env in ENVS
+    ]
+    for step in plans:
+        assert step["oidc"] is True and "deployment" not in step
+        assert step["artifacts"]["paths"] == ["plans/**"]  # review.md of each environment
 
 
-def test_main_deploys_each_environment_by_hand_in_order_without_keys():
-    verify, *deploys = _steps(PIPELINES["pipelines"]["branches"]["main"])
+def test_main_plans_then_applies_the_reviewed_plan_of_each_environment_in_order():
+    verify, *rest = MAIN
     assert "make test" in verify["script"]
-    assert [step["deployment"] for step in deploys] == ["dev", "staging", "prod"]
-    for step in deploys:
-        assert step["trigger"] == "manual"
-        assert step["oidc"] is True
-        assert 'eval "$(make -s ci-credentials)"' in step["script"]
-        assert "make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT" in step["script"]
+    pairs = [rest[i : i + 2] for i in range(0, len(rest), 2)]
+    assert [deploy["deployment"] for _, deploy in pairs] == list(ENVS)
+    for env, (plan, deploy) in zip(ENVS, pairs, strict=True):
+        assert plan["script"] == _planner_lines(env, "--format markdown")
+        assert deploy["trigger"] == "manual" and deploy["oidc"] is True
+        assert deploy["script"] == [
+            # The downloaded synth is never used: only this run's plan files are.
+            "rm -rf cdktf.out .terraform-plan",
+            ". tools/ci-setup.sh --cluster-auth",
+            'eval "$(make -s ci-credentials)"',
+            "make apply-plan ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT",
+        ]
     text = (REPO / "bitbucket-pipelines.yml").read_text()
+    assert "--auto-approve" not in text and "make deploy " not in text
     assert "GOOGLE_CREDENTIALS" not in text and "private_key" not in text
+
+
+def test_drift_check_plans_every_environment_and_fails_on_any_change():
+    assert [step["script"] for step in DRIFT] == [
+        _planner_lines(env, "--format markdown --fail-on-change") for env in ENVS
+    ]
+    assert all("deployment" not in step for step in DRIFT)
 
 
 def test_deploy_skips_the_hand_applied_stacks_and_keeps_dependency_order(environments):
@@ -111,7 +151,7 @@ def test_ci_credentials_writes_private_files(tmp_path, monkeypatch, capsys):
     )
     monkeypatch.setenv("DEPLOY_SERVICE_ACCOUNT", "d@p.iam.gserviceaccount.com")
     monkeypatch.setenv("CI_CREDENTIALS_DIR", str(tmp_path / "creds"))
-    assert ci_credentials.main() == 0
+    assert ci_credentials.main([]) == 0
     config_file = tmp_path / "creds" / "google-credentials.json"
     assert capsys.readouterr().out.strip() == f"export GOOGLE_APPLICATION_CREDENTIALS={config_file}"
     assert (tmp_path / "creds" / "oidc-token").read_text() == "header.payload.signature"
@@ -124,63 +164,69 @@ def test_ci_credentials_names_what_is_missing(monkeypatch, capsys, missing):
     for name in ci_credentials.REQUIRED:
         monkeypatch.setenv(name, "x")
     monkeypatch.delenv(missing)
-    assert ci_credentials.main() == 2
+    assert ci_credentials.main([]) == 2
     assert missing in capsys.readouterr().err
 
 
-def test_the_test_step_installs_a_checksummed_go_before_make_test():
-    (step,) = _steps(PIPELINES["pipelines"]["pull-requests"]["**"])
-    script = step["script"]
-    go_install = next(i for i, line in enumerate(script) if "sha256sum -c" in line)
-    assert go_install < script.index("make test")
-    assert any(
-        line.startswith("export GO_TOOLCHAIN_SHA256=") and len(line.split("=")[1]) == 64
-        for line in script
-    )
-    assert any("proxy.golang.org/golang.org/toolchain/@v/" in line for line in script)
+def test_every_step_first_sources_the_setup_with_a_checksummed_go():
+    for step in _all_steps():
+        script = [line for line in step["script"] if not line.startswith("rm -rf")]
+        assert script[0].startswith(". tools/ci-setup.sh"), step["name"]
+    assert re.search(r"^GO_TOOLCHAIN_SHA256=[0-9a-f]{64}$", SETUP, re.MULTILINE)
+    assert "proxy.golang.org/golang.org/toolchain/@v/" in SETUP
+    assert "sha256sum -c - || return 1" in SETUP
 
 
-def test_deploy_steps_give_cdktf_a_terraform_cli():
-    # The image has no terraform: cdktf deploy runs TERRAFORM_BINARY_NAME instead.
-    for step in _steps(PIPELINES["pipelines"]["branches"]["main"])[1:]:
-        script = step["script"]
-        cli = script.index('export TERRAFORM_BINARY_NAME="$(make -s cli-path)"')
-        assert any("sha256sum -c" in line for line in script[:cli])
-        assert cli < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")
-
-
-def test_deploy_steps_install_the_exec_plugin_the_platform_providers_run():
+def test_steps_with_cluster_access_install_the_exec_plugin_the_providers_run():
     from pace_infra.stacks.platform import CLUSTER_AUTH_PLUGIN
 
-    for step in _steps(PIPELINES["pipelines"]["branches"]["main"])[1:]:
-        script = step["script"]
-        (install,) = [
-            i
-            for i, line in enumerate(script)
-            if "apt-get install" in line and CLUSTER_AUTH_PLUGIN in line
-        ]
-        # From Google's repository, with its key trusted for that repository only.
-        assert any(
-            "signed-by=" in line and "packages.cloud.google.com/apt" in line for line in script
-        )
-        assert install < script.index("make deploy ENV=$BITBUCKET_DEPLOYMENT_ENVIRONMENT")
+    plugin = SETUP[SETUP.index("--cluster-auth") :]
+    # From Google's repository, with its key trusted for that repository only.
+    assert "signed-by=/usr/share/keyrings/cloud.google.gpg" in plugin
+    assert re.search(rf"apt-get install .*{CLUSTER_AUTH_PLUGIN}", plugin)
+    for step in _all_steps():
+        if step.get("oidc"):
+            assert ". tools/ci-setup.sh --cluster-auth" in step["script"], step["name"]
 
 
 def test_nothing_a_pull_request_can_write_reaches_a_step_with_credentials():
-    steps = _all_steps()
-    for step in steps:
+    for step in _all_steps():
         if step.get("oidc"):
-            # A cache or an artifact (a planted .terraform/, a poisoned .venv) would run with the
-            # deploy identity.
+            # A cache (a poisoned .venv, a planted .terraform/) would run with the identity.
             assert "caches" not in step, step["name"]
-            assert step["artifacts"]["download"] is False, step["name"]
-        else:
-            assert "deployment" not in step, step["name"]
-    for step in _steps(PIPELINES["pipelines"]["pull-requests"]["**"]):
-        assert not step.get("oidc") and "deployment" not in step
+        if "deployment" not in step:
+            # Plan steps: artifacts of earlier steps are not theirs to run.
+            assert not step.get("oidc") or step["artifacts"]["download"] is False, step["name"]
+            # Without a deployment a token is only ever the planner's.
+            calls = [line for line in step["script"] if "ci-credentials" in line]
+            assert all("CI_IDENTITY=planner" in line for line in calls), step["name"]
+    # Deploy steps only on main, after steps of the same run (artifacts belong to one run).
+    assert not any("deployment" in step for step in (*PULL_REQUESTS, *DRIFT))
     # Only caches of downloads installed against hashes; never the virtualenv.
     assert set(PIPELINES["definitions"]["caches"]) == {"npm-cache"}
-    assert all(c in ("pip", "npm-cache") for s in steps for c in s.get("caches", []))
+    assert all(c in ("pip", "npm-cache") for s in _all_steps() for c in s.get("caches", []))
+
+
+def test_the_planner_credentials_are_derived_from_the_environment_file(
+    tmp_path, monkeypatch, capsys, environments
+):
+    monkeypatch.setenv("BITBUCKET_STEP_OIDC_TOKEN", "header.payload.signature")
+    monkeypatch.setenv("CI_CREDENTIALS_DIR", str(tmp_path / "creds"))
+    monkeypatch.delenv("DEPLOY_SERVICE_ACCOUNT", raising=False)
+    prod = next(env for env in environments if env.name == "prod")
+    assert ci_credentials.main(["--planner", "prod"]) == 0
+    config = json.loads((tmp_path / "creds" / "google-credentials.json").read_text())
+    assert config["audience"] == (
+        f"//iam.googleapis.com/projects/{prod.project_number}/locations/global/"
+        "workloadIdentityPools/pace-prod-bitbucket/providers/bitbucket-pipelines"
+    )
+    assert config["service_account_impersonation_url"].endswith(
+        f"serviceAccounts/pace-prod-planner@{prod.project_id}.iam.gserviceaccount.com"
+        ":generateAccessToken"
+    )
+    capsys.readouterr()
+    assert ci_credentials.main(["--planner", "qa"]) == 2
+    assert "unknown environment 'qa'" in capsys.readouterr().err
 
 
 def test_the_step_image_is_pinned_by_digest():

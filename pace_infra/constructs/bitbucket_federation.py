@@ -28,6 +28,8 @@ from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
 
+from pace_infra.identities import FEDERATION_PROVIDER_ID
+
 # Claims a token may lack (no `deployment:` on the step; a tag build has no branch) read as
 # "none", so a mapping never depends on how STS treats a missing key and never matches.
 _ENVIRONMENT = (
@@ -100,7 +102,7 @@ class BitbucketFederation(Construct):
             self,
             "provider",
             workload_identity_pool_id=pool.workload_identity_pool_id,
-            workload_identity_pool_provider_id="bitbucket-pipelines",
+            workload_identity_pool_provider_id=FEDERATION_PROVIDER_ID,
             display_name="Bitbucket Pipelines OIDC",
             oidc=IamWorkloadIdentityPoolProviderOidc(
                 issuer_uri=issuer_uri(props.workspace),

@@ -70,6 +70,8 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "kubernetes_network_policy_v1": _KUBERNETES,
     "kubernetes_service_account_v1": _KUBERNETES,
     "kubernetes_manifest": _KUBERNETES,  # the digest-only admission policy and its binding
+    "kubernetes_cluster_role_v1": _KUBERNETES,  # the planner's read of that policy
+    "kubernetes_cluster_role_binding_v1": _KUBERNETES,
     "helm_release": _KUBERNETES,
     "pagerduty_team": None,
     "pagerduty_team_membership": None,

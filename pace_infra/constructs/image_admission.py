@@ -12,6 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cdktf_cdktf_provider_kubernetes.cluster_role_binding_v1 import (
+    ClusterRoleBindingV1,
+    ClusterRoleBindingV1Metadata,
+    ClusterRoleBindingV1RoleRef,
+    ClusterRoleBindingV1Subject,
+)
+from cdktf_cdktf_provider_kubernetes.cluster_role_v1 import (
+    ClusterRoleV1,
+    ClusterRoleV1Metadata,
+    ClusterRoleV1Rule,
+)
 from cdktf_cdktf_provider_kubernetes.manifest import Manifest
 from constructs import Construct
 
@@ -33,6 +44,10 @@ DIGEST_EXPRESSION = " && ".join(_all_by_digest(field) for field in _CONTAINER_LI
 @dataclass(frozen=True)
 class DigestPinnedImagesProps:
     namespaces: tuple[str, ...]  # literal names: the binding selects them by name label
+    # Google identities (emails) that may read the policy and its binding: IAM has no
+    # permission for ValidatingAdmissionPolicies, so a read-only identity (the planner) needs
+    # Kubernetes RBAC to refresh them.
+    readers: tuple[str, ...] = ()
 
 
 def policy_manifest() -> dict[str, Any]:
@@ -104,3 +119,35 @@ class DigestPinnedImages(Construct):
             depends_on=[policy],
         )
         binding.override_logical_id("image_digest_policy_binding")
+        if props.readers:
+            reader = ClusterRoleV1(
+                self,
+                "reader",
+                metadata=ClusterRoleV1Metadata(name=f"{POLICY_NAME}-reader"),
+                rule=[
+                    ClusterRoleV1Rule(
+                        api_groups=["admissionregistration.k8s.io"],
+                        resources=[
+                            "validatingadmissionpolicies",
+                            "validatingadmissionpolicybindings",
+                        ],
+                        verbs=["get", "list", "watch"],
+                    )
+                ],
+            )
+            ClusterRoleBindingV1(
+                self,
+                "readers",
+                metadata=ClusterRoleBindingV1Metadata(name=f"{POLICY_NAME}-readers"),
+                role_ref=ClusterRoleBindingV1RoleRef(
+                    api_group="rbac.authorization.k8s.io",
+                    kind="ClusterRole",
+                    name=reader.metadata.name,
+                ),
+                subject=[
+                    ClusterRoleBindingV1Subject(
+                        api_group="rbac.authorization.k8s.io", kind="User", name=email
+                    )
+                    for email in props.readers
+                ],
+            )

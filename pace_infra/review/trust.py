@@ -21,6 +21,9 @@ _TRUST_TYPES: Mapping[str, str] = {
     # Disabling or replacing it makes every Kubernetes Secret unreadable.
     "google_kms_crypto_key": "KMS key (GKE Secrets encryption)",
     "google_kms_key_ring": "KMS key ring",
+    "kubernetes_cluster_role_v1": "Kubernetes ClusterRole",
+    "kubernetes_cluster_role_binding_v1": "Kubernetes ClusterRole binding (cluster access)",
+    "kubernetes_role_binding_v1": "Kubernetes Role binding",
 }
 # What is recorded about who did what, and what is thrown away.
 _AUDIT_TYPES: Mapping[str, str] = {

@@ -28,7 +28,9 @@ from pace_infra.constructs.bitbucket_federation import (
 from pace_infra.constructs.deployer import Deployer, DeployerProps
 from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCredentialProps
 from pace_infra.constructs.gke import GkeCluster
+from pace_infra.constructs.planner import Planner, PlannerProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
+from pace_infra.identities import federation_pool_id, planner_account_id
 from pace_infra.stacks.base import PaceStack, system_labels
 
 
@@ -54,7 +56,7 @@ class CicdStack(PaceStack):
             self,
             "bitbucket",
             props=BitbucketFederationProps(
-                pool_id=f"pace-{env.name}-bitbucket",
+                pool_id=federation_pool_id(env.name),
                 workspace=cicd.bitbucket_workspace,
                 workspace_uuid=cicd.bitbucket_workspace_uuid,
                 repository_uuids=(*cicd.image_repository_uuids, cicd.infra_repository_uuid),
@@ -94,6 +96,19 @@ class CicdStack(PaceStack):
                     ),
                 ),
                 acts_as=(cluster.node_service_account_email,),
+            ),
+        )
+        # Read-only plans for pull requests and drift checks: any pipeline of this repository.
+        self.planner = Planner(
+            self,
+            "planner",
+            props=PlannerProps(
+                account_id=planner_account_id(env.name),
+                project_id=env.project_id,
+                state_bucket=env.state_bucket,
+                principal=self.federation.principal_set(
+                    "repository_uuid", cicd.infra_repository_uuid
+                ),
             ),
         )
         self.images = ImageRepository(
@@ -142,6 +157,7 @@ class CicdStack(PaceStack):
             "workload_identity_provider": self.federation.provider_name,
             "ci_service_account": self.ci.email,
             "deploy_service_account": self.deployer.email,
+            "planner_service_account": self.planner.email,
             "image_registry": self.images.url,
         }
         for name, value in outputs.items():

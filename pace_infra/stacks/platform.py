@@ -19,6 +19,7 @@ from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
 from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
+from pace_infra.identities import planner_account_id, service_account_email
 from pace_infra.stacks.base import PaceStack
 
 # The kubernetes and helm providers get a short-lived token from this plugin on every run (the
@@ -29,6 +30,7 @@ from pace_infra.stacks.base import PaceStack
 CLUSTER_AUTH_PLUGIN = "gke-gcloud-auth-plugin"
 CLUSTER_AUTH_ARGS = ("--use_application_default_credentials",)
 EXEC_CREDENTIAL_API = "client.authentication.k8s.io/v1beta1"
+HELM_DRIVER = "configmap"
 
 
 def _argocd_access(platform: PlatformConfig) -> ArgoCdAccess:
@@ -94,6 +96,12 @@ class PlatformStack(PaceStack):
         HelmProvider(
             self,
             "helm",
+            # Release records in ConfigMaps, not Secrets: the read-only planner can then plan
+            # the releases without any access to Kubernetes Secrets. The records hold the
+            # charts' values and rendered manifests, in which PACE puts no secret (the OIDC and
+            # GitOps credentials are Secrets made by hand). Only before the first install:
+            # records written by another driver are not found by this one.
+            helm_driver=HELM_DRIVER,
             kubernetes=HelmProviderKubernetes(
                 host=host,
                 exec=HelmProviderKubernetesExec(
@@ -169,5 +177,9 @@ class PlatformStack(PaceStack):
         DigestPinnedImages(
             self,
             "images-by-digest",
-            props=DigestPinnedImagesProps(namespaces=("pace-web", "pace-ai")),
+            props=DigestPinnedImagesProps(
+                namespaces=("pace-web", "pace-ai"),
+                # The read-only planner (cicd stack) refreshes them in its plans.
+                readers=(service_account_email(planner_account_id(env.name), env.project_id),),
+            ),
         )

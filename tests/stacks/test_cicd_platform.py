@@ -112,6 +112,8 @@ def test_platform_providers_use_the_dns_endpoint_and_the_exec_plugin(stacks, env
         assert "token" not in kubernetes and "config_path" not in kubernetes
         (helm,) = doc["provider"]["helm"]
         assert helm["kubernetes"] == {"host": kubernetes["host"], "exec": plugin}
+        # Release records the read-only planner can read without reading Secrets.
+        assert helm["helm_driver"] == "configmap"
 
 
 def test_no_provider_authenticates_with_a_token_kept_in_state(stacks):
@@ -197,3 +199,42 @@ def test_gitops_credential_holder_is_in_the_trust_plane_with_no_value(stacks, en
             only(doc, "google_secret_manager_secret")["secret_id"] == f"pace-{env.name}-gitops-repo"
         )
         assert resources(doc, "google_secret_manager_secret_version") == {}
+
+
+def test_the_planner_reads_everything_changes_nothing_and_any_pipeline_of_this_repo_uses_it(
+    stacks, environments
+):
+    from pace_infra.constructs.planner import PLANNER_ROLES
+    from pace_infra.identities import planner_account_id
+
+    for env in environments:
+        doc = stacks[f"{env.name}-cicd"]
+        (account,) = [
+            a
+            for a in resources(doc, "google_service_account").values()
+            if a["account_id"] == planner_account_id(env.name)
+        ]
+        grants = resources(doc, "google_project_iam_member").values()
+        roles = sorted(g["role"] for g in grants if "planner_sa" in g["member"])
+        assert len(roles) == len(PLANNER_ROLES)
+        assert not {"roles/viewer", "roles/editor", "roles/owner"} & set(roles)
+        state = [
+            g
+            for g in resources(doc, "google_storage_bucket_iam_member").values()
+            if "planner_sa" in g["member"]
+        ]
+        assert [(g["bucket"], g["role"]) for g in state] == [
+            (env.state_bucket, "roles/storage.objectViewer")
+        ]
+        assert _federated(stacks, env, "planner") == [
+            "principalSet://iam.googleapis.com/${google_iam_workload_identity_pool.bitbucket_pool.name}"
+            f"/attribute.repository_uuid/{env.cicd.infra_repository_uuid}"
+        ]
+        assert account["display_name"].startswith("Read-only plans")
+
+
+def test_the_planner_reads_every_type_any_stack_holds(stacks):
+    from pace_infra.constructs.planner import READ_ROLES
+
+    synthesized = {kind for doc in stacks.values() for kind in doc.get("resource", {})}
+    assert synthesized == set(READ_ROLES), synthesized ^ set(READ_ROLES)

@@ -240,3 +240,22 @@ def test_cloud_sql_egress_is_the_environments_psa_range(stacks, environments):
         for policy in cloud_sql:
             (rule,) = policy["spec"]["egress"]
             assert rule["to"] == [{"ip_block": {"cidr": str(env.network.psa_cidr)}}]
+
+
+def test_the_planner_may_read_the_admission_policy_and_nothing_else_through_rbac(
+    stacks, environments
+):
+    from pace_infra.identities import planner_account_id, service_account_email
+
+    for env in environments:
+        doc = stacks[f"{env.name}-platform"]
+        (rule,) = only(doc, "kubernetes_cluster_role_v1")["rule"]
+        assert rule["verbs"] == ["get", "list", "watch"]
+        assert rule["resources"] == [
+            "validatingadmissionpolicies",
+            "validatingadmissionpolicybindings",
+        ]
+        (subject,) = only(doc, "kubernetes_cluster_role_binding_v1")["subject"]
+        assert subject["name"] == service_account_email(
+            planner_account_id(env.name), env.project_id
+        )

@@ -1,0 +1,178 @@
+"""Planner: a read-only identity that plans every stack against its real state.
+
+Any pipeline of this repository may act as it (pull requests included): it reads what
+Terraform must read to refresh each resource type (READ_ROLES, one predefined read role per
+type, kept equal to the synthesized types by a test), plus objects of the state bucket; it
+cannot write, grant, act as another identity, read a secret's payload or a Kubernetes Secret,
+or read log entries. Where no predefined role reads a type without reading more (logging
+configuration without log entries, a bucket's metadata), a custom role lists the permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustomRole
+from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
+from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
+from constructs import Construct
+
+from pace_infra.constructs.bitbucket_federation import (
+    FederatedServiceAccount,
+    FederatedServiceAccountProps,
+)
+
+PLAN_READER = "pacePlanReader"  # a custom role (PLAN_READER_PERMISSIONS)
+# Where the predefined read role reads more than plans need: logging.viewer reads log entries,
+# cloudsql.viewer may export databases (cloudsql.instances.export), artifactregistry.reader
+# pulls images, iam.securityReviewer reads private logs and ConfigMaps. Role contents from
+# `gcloud iam roles describe` (iann0036/iam-dataset, gcp/roles, 2026-08).
+PLAN_READER_PERMISSIONS: tuple[str, ...] = (
+    "artifactregistry.repositories.get",
+    "artifactregistry.repositories.getIamPolicy",
+    "artifactregistry.repositories.list",
+    "cloudkms.cryptoKeys.getIamPolicy",
+    "cloudsql.databases.get",
+    "cloudsql.databases.list",
+    "cloudsql.instances.get",
+    "cloudsql.instances.list",
+    "cloudsql.users.get",
+    "cloudsql.users.list",
+    "logging.buckets.get",
+    "logging.buckets.list",
+    "logging.logMetrics.get",
+    "logging.logMetrics.list",
+    "logging.sinks.get",
+    "logging.sinks.list",
+    "servicenetworking.services.get",  # services.connections.list needs it
+    "storage.buckets.get",
+    "storage.buckets.getIamPolicy",
+)
+# compute.viewer reads no disk, image or snapshot data (its description), but does read
+# instances' serial port output: GKE nodes' boot logs.
+_COMPUTE = "roles/compute.viewer"
+_ACCOUNTS = "roles/iam.serviceAccountViewer"  # service accounts and their IAM policies
+_PROJECT_IAM = "roles/iam.roleViewer"  # custom roles, and the project's IAM policy
+_FEDERATION = "roles/iam.workloadIdentityPoolViewer"
+# Kubernetes objects, never Secrets (no container.secrets.*). ValidatingAdmissionPolicies have
+# no IAM permission at all: a Kubernetes ClusterRole grants their read (stacks/platform.py).
+_KUBERNETES = "roles/container.viewer"
+STATE_READER = "roles/storage.objectViewer"  # on the state bucket only
+
+# Resource type -> the role that lets the planner refresh it. None: not a Google API
+# (PagerDuty's token, Terraform's own terraform_data).
+READ_ROLES: Mapping[str, str | None] = {
+    "google_compute_network": _COMPUTE,
+    "google_compute_subnetwork": _COMPUTE,
+    "google_compute_router": _COMPUTE,
+    "google_compute_router_nat": _COMPUTE,
+    "google_compute_global_address": _COMPUTE,
+    "google_compute_firewall": _COMPUTE,
+    "google_compute_security_policy": _COMPUTE,
+    "google_compute_ssl_policy": _COMPUTE,
+    "google_service_networking_connection": PLAN_READER,
+    "google_dns_managed_zone": "roles/dns.reader",
+    "google_dns_record_set": "roles/dns.reader",
+    "google_container_cluster": "roles/container.clusterViewer",
+    "google_container_node_pool": "roles/container.clusterViewer",
+    "google_service_account": _ACCOUNTS,
+    "google_service_account_iam_member": _ACCOUNTS,
+    "google_project_iam_member": _PROJECT_IAM,
+    "google_project_iam_custom_role": _PROJECT_IAM,
+    "google_project_iam_audit_config": _PROJECT_IAM,
+    "google_iam_workload_identity_pool": _FEDERATION,
+    "google_iam_workload_identity_pool_provider": _FEDERATION,
+    "google_storage_bucket_iam_member": PLAN_READER,
+    "google_artifact_registry_repository_iam_member": PLAN_READER,
+    "google_kms_crypto_key_iam_member": PLAN_READER,
+    "google_storage_bucket": PLAN_READER,
+    "google_project_service": "roles/serviceusage.serviceUsageViewer",
+    "google_sql_database_instance": PLAN_READER,
+    "google_sql_database": PLAN_READER,
+    "google_sql_user": PLAN_READER,
+    "google_logging_metric": PLAN_READER,
+    "google_logging_project_sink": PLAN_READER,
+    "google_logging_project_bucket_config": PLAN_READER,
+    "google_monitoring_alert_policy": "roles/monitoring.viewer",
+    "google_monitoring_notification_channel": "roles/monitoring.viewer",
+    "google_monitoring_uptime_check_config": "roles/monitoring.viewer",
+    "google_monitoring_custom_service": "roles/monitoring.viewer",
+    "google_monitoring_slo": "roles/monitoring.viewer",
+    "google_monitoring_dashboard": "roles/monitoring.viewer",
+    "google_artifact_registry_repository": PLAN_READER,
+    "google_secret_manager_secret": "roles/secretmanager.viewer",
+    "google_binary_authorization_policy": "roles/binaryauthorization.policyViewer",
+    "google_kms_key_ring": "roles/cloudkms.viewer",
+    "google_kms_crypto_key": "roles/cloudkms.viewer",
+    "kubernetes_namespace_v1": _KUBERNETES,
+    "kubernetes_resource_quota_v1": _KUBERNETES,
+    "kubernetes_limit_range_v1": _KUBERNETES,
+    "kubernetes_network_policy_v1": _KUBERNETES,
+    "kubernetes_service_account_v1": _KUBERNETES,
+    "kubernetes_manifest": _KUBERNETES,
+    "kubernetes_cluster_role_v1": _KUBERNETES,
+    "kubernetes_cluster_role_binding_v1": _KUBERNETES,
+    # Helm keeps its release records in ConfigMaps here (helm_driver, stacks/platform.py), so
+    # reading a release needs no access to Secrets.
+    "helm_release": _KUBERNETES,
+    "pagerduty_team": None,
+    "pagerduty_team_membership": None,
+    "pagerduty_schedule": None,
+    "pagerduty_escalation_policy": None,
+    "pagerduty_service": None,
+    "pagerduty_service_integration": None,
+    "pagerduty_business_service": None,
+    "pagerduty_service_dependency": None,
+    "pagerduty_alert_grouping_setting": None,
+    "terraform_data": None,
+}
+PLANNER_ROLES: tuple[str, ...] = tuple(
+    sorted({role for role in READ_ROLES.values() if role is not None})
+)
+
+
+@dataclass(frozen=True)
+class PlannerProps:
+    account_id: str
+    project_id: str
+    state_bucket: str
+    principal: str  # the principalSet allowed to act as it
+
+
+class Planner(Construct):
+    """Handles: `email`, `member`."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: PlannerProps) -> None:
+        super().__init__(scope, id_)
+        account = FederatedServiceAccount(
+            self,
+            id_,
+            props=FederatedServiceAccountProps(
+                account_id=props.account_id,
+                display_name="Read-only plans of pace-infra (pull requests, drift checks)",
+                principals=(props.principal,),
+            ),
+        )
+        reader = ProjectIamCustomRole(
+            self,
+            "role",
+            project=props.project_id,
+            role_id=PLAN_READER,
+            title="PACE plan reader",
+            description="What terraform plan reads that no predefined read role gives alone.",
+            permissions=list(PLAN_READER_PERMISSIONS),
+        )
+        for role in PLANNER_ROLES:
+            ProjectIamMember(
+                self,
+                role.split("/")[-1],
+                project=props.project_id,
+                role=reader.name if role == PLAN_READER else role,
+                member=account.member,
+            )
+        StorageBucketIamMember(
+            self, "state", bucket=props.state_bucket, role=STATE_READER, member=account.member
+        )
+        self.email: str = account.email
+        self.member: str = account.member
