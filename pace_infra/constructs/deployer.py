@@ -28,6 +28,35 @@ _KUBERNETES = "roles/container.admin"  # the Kubernetes API through IAM (DNS end
 _PROJECT_IAM = "roles/resourcemanager.projectIamAdmin"  # only with GRANTABLE_ROLES (below)
 LOG_METRIC_WRITER = "paceLogMetricWriter"  # a custom role (CUSTOM_ROLES)
 
+# Everything the kubernetes and helm providers manage goes through the Kubernetes API, reached
+# through IAM (the DNS endpoint): namespaces, quotas, limits, policies, KSAs, the digest-only
+# admission policy and its binding (manifests), the planner's read of that policy (RBAC), and
+# the Argo CD releases.
+KUBERNETES_TYPES: tuple[str, ...] = (
+    "kubernetes_namespace_v1",
+    "kubernetes_resource_quota_v1",
+    "kubernetes_limit_range_v1",
+    "kubernetes_network_policy_v1",
+    "kubernetes_service_account_v1",
+    "kubernetes_manifest",
+    "kubernetes_cluster_role_v1",
+    "kubernetes_cluster_role_binding_v1",
+    "helm_release",
+)
+# Not Google APIs: PagerDuty (its own token) and Terraform's own terraform_data.
+NON_GOOGLE_TYPES: tuple[str, ...] = (
+    "pagerduty_team",
+    "pagerduty_team_membership",
+    "pagerduty_schedule",
+    "pagerduty_escalation_policy",
+    "pagerduty_service",
+    "pagerduty_service_integration",
+    "pagerduty_business_service",
+    "pagerduty_service_dependency",
+    "pagerduty_alert_grouping_setting",
+    "terraform_data",
+)
+
 # For each resource type of the stacks the pipeline applies (all but bootstrap and cicd, see
 # pace_infra/units.py), the role that lets the deploy identity create, read, update and delete
 # it (Google's IAM roles reference; e.g. compute.sslPolicies.* is in compute.securityAdmin,
@@ -64,25 +93,8 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "google_monitoring_custom_service": "roles/monitoring.admin",
     "google_monitoring_slo": "roles/monitoring.admin",
     "google_monitoring_dashboard": "roles/monitoring.admin",
-    "kubernetes_namespace_v1": _KUBERNETES,
-    "kubernetes_resource_quota_v1": _KUBERNETES,
-    "kubernetes_limit_range_v1": _KUBERNETES,
-    "kubernetes_network_policy_v1": _KUBERNETES,
-    "kubernetes_service_account_v1": _KUBERNETES,
-    "kubernetes_manifest": _KUBERNETES,  # the digest-only admission policy and its binding
-    "kubernetes_cluster_role_v1": _KUBERNETES,  # the planner's read of that policy
-    "kubernetes_cluster_role_binding_v1": _KUBERNETES,
-    "helm_release": _KUBERNETES,
-    "pagerduty_team": None,
-    "pagerduty_team_membership": None,
-    "pagerduty_schedule": None,
-    "pagerduty_escalation_policy": None,
-    "pagerduty_service": None,
-    "pagerduty_service_integration": None,
-    "pagerduty_business_service": None,
-    "pagerduty_service_dependency": None,
-    "pagerduty_alert_grouping_setting": None,
-    "terraform_data": None,
+    **dict.fromkeys(KUBERNETES_TYPES, _KUBERNETES),
+    **dict.fromkeys(NON_GOOGLE_TYPES),
 }
 # Exactly the roles those types need, nothing more: the project-level grants of the deploy SA.
 # (State is read and written through roles/storage.objectAdmin on the state bucket only.)

@@ -22,6 +22,7 @@ from pace_infra.constructs.bitbucket_federation import (
     FederatedServiceAccount,
     FederatedServiceAccountProps,
 )
+from pace_infra.constructs.deployer import KUBERNETES_TYPES, NON_GOOGLE_TYPES
 
 PLAN_READER = "pacePlanReader"  # a custom role (PLAN_READER_PERMISSIONS)
 # Where the predefined read role reads more than plans need: logging.viewer reads log entries,
@@ -105,27 +106,10 @@ READ_ROLES: Mapping[str, str | None] = {
     "google_binary_authorization_policy": "roles/binaryauthorization.policyViewer",
     "google_kms_key_ring": "roles/cloudkms.viewer",
     "google_kms_crypto_key": "roles/cloudkms.viewer",
-    "kubernetes_namespace_v1": _KUBERNETES,
-    "kubernetes_resource_quota_v1": _KUBERNETES,
-    "kubernetes_limit_range_v1": _KUBERNETES,
-    "kubernetes_network_policy_v1": _KUBERNETES,
-    "kubernetes_service_account_v1": _KUBERNETES,
-    "kubernetes_manifest": _KUBERNETES,
-    "kubernetes_cluster_role_v1": _KUBERNETES,
-    "kubernetes_cluster_role_binding_v1": _KUBERNETES,
     # Helm keeps its release records in ConfigMaps here (helm_driver, stacks/platform.py), so
     # reading a release needs no access to Secrets.
-    "helm_release": _KUBERNETES,
-    "pagerduty_team": None,
-    "pagerduty_team_membership": None,
-    "pagerduty_schedule": None,
-    "pagerduty_escalation_policy": None,
-    "pagerduty_service": None,
-    "pagerduty_service_integration": None,
-    "pagerduty_business_service": None,
-    "pagerduty_service_dependency": None,
-    "pagerduty_alert_grouping_setting": None,
-    "terraform_data": None,
+    **dict.fromkeys(KUBERNETES_TYPES, _KUBERNETES),
+    **dict.fromkeys(NON_GOOGLE_TYPES),
 }
 PLANNER_ROLES: tuple[str, ...] = tuple(
     sorted({role for role in READ_ROLES.values() if role is not None})
