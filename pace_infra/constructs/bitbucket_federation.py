@@ -24,6 +24,10 @@ from cdktf_cdktf_provider_google.iam_workload_identity_pool_provider import (
     IamWorkloadIdentityPoolProvider,
     IamWorkloadIdentityPoolProviderOidc,
 )
+from cdktf_cdktf_provider_google.project_iam_member import (
+    ProjectIamMember,
+    ProjectIamMemberCondition,
+)
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
@@ -152,3 +156,26 @@ class FederatedServiceAccount(Construct):
             )
         self.email: str = account.email
         self.member: str = account.member
+
+    def grant_project_roles(
+        self,
+        scope: Construct,
+        project_id: str,
+        roles: Sequence[str],
+        *,
+        custom_roles: Mapping[str, str] | None = None,
+        conditions: Mapping[str, ProjectIamMemberCondition] | None = None,
+    ) -> None:
+        """Grant these roles on the project, each in `scope` under its short name. A role id of
+        `custom_roles` is granted as that custom role (its full name); a role of `conditions`
+        only under that condition."""
+        custom_roles, conditions = custom_roles or {}, conditions or {}
+        for role in roles:
+            ProjectIamMember(
+                scope,
+                role.split("/")[-1],
+                project=project_id,
+                role=custom_roles.get(role, role),
+                member=self.member,
+                condition=conditions.get(role),
+            )

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustomRole
 from cdktf_cdktf_provider_google.project_iam_member import (
-    ProjectIamMember,
     ProjectIamMemberCondition,
 )
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
@@ -172,23 +171,19 @@ class Deployer(Construct):
             )
             for role_id, (title, permissions) in CUSTOM_ROLES.items()
         }
-        for role in DEPLOY_ROLES:
-            ProjectIamMember(
-                self,
-                role.split("/")[-1],
-                project=props.project_id,
-                role=custom[role].name if role in custom else role,
-                member=account.member,
-                condition=(
-                    ProjectIamMemberCondition(
-                        title="grants only the pipeline's roles",
-                        description="May grant or revoke only the roles its stacks grant.",
-                        expression=grant_condition_expression(GRANTABLE_ROLES),
-                    )
-                    if role == _PROJECT_IAM
-                    else None
-                ),
-            )
+        account.grant_project_roles(
+            self,
+            props.project_id,
+            DEPLOY_ROLES,
+            custom_roles={role_id: role.name for role_id, role in custom.items()},
+            conditions={
+                _PROJECT_IAM: ProjectIamMemberCondition(
+                    title="grants only the pipeline's roles",
+                    description="May grant or revoke only the roles its stacks grant.",
+                    expression=grant_condition_expression(GRANTABLE_ROLES),
+                )
+            },
+        )
         for index, email in enumerate(props.acts_as):
             ServiceAccountIamMember(
                 self,

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_google.project_iam_custom_role import ProjectIamCustomRole
-from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from cdktf_cdktf_provider_google.storage_bucket_iam_member import StorageBucketIamMember
 from constructs import Construct
 
@@ -147,14 +146,9 @@ class Planner(Construct):
             description="What terraform plan reads that no predefined read role gives alone.",
             permissions=list(PLAN_READER_PERMISSIONS),
         )
-        for role in PLANNER_ROLES:
-            ProjectIamMember(
-                self,
-                role.split("/")[-1],
-                project=props.project_id,
-                role=reader.name if role == PLAN_READER else role,
-                member=account.member,
-            )
+        account.grant_project_roles(
+            self, props.project_id, PLANNER_ROLES, custom_roles={PLAN_READER: reader.name}
+        )
         StorageBucketIamMember(
             self, "state", bucket=props.state_bucket, role=STATE_READER, member=account.member
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pace_infra.toolchain.setup import Toolchain
-from pace_infra.toolchain.validate import cli_env, required_providers
+from pace_infra.toolchain.validate import required_providers, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 WORKDIR = REPO / ".terraform-plan"
@@ -93,14 +93,7 @@ def stage(outdir: Path, name: str, workdir: Path = WORKDIR) -> StackDir:
 
 def run(toolchain: Toolchain, stack: StackDir, *args: str) -> str:
     """One CLI command in the stack's scratch directory; PlanError with its error if it fails."""
-    result = subprocess.run(
-        [toolchain.cli, *args, "-no-color"],
-        cwd=stack.path,
-        env=cli_env(toolchain),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli(toolchain, stack.path, *args)
     if result.returncode != 0:
         lines = [line.strip() for line in (result.stderr or result.stdout).splitlines()]
         errors = [line for line in lines if line.startswith("Error:")] or [x for x in lines if x]

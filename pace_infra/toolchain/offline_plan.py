@@ -15,13 +15,12 @@ real plan JSON for the review renderer.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pace_infra.toolchain.setup import Toolchain
-from pace_infra.toolchain.validate import cli_env
+from pace_infra.toolchain.validate import cli_env, run_cli
 
 # Never a credential: the google provider takes a static token without checking it, and an
 # empty state gives it nothing to read.
@@ -58,14 +57,7 @@ def plan_offline(document: Mapping[str, Any], workdir: Path, toolchain: Toolchai
     env["GOOGLE_OAUTH_ACCESS_TOKEN"] = PLACEHOLDER_TOKEN
 
     def run(*args: str) -> str:
-        result = subprocess.run(
-            [toolchain.cli, *args, "-no-color"],
-            cwd=workdir,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = run_cli(toolchain, workdir, *args, env=env)
         if result.returncode != 0:
             raise OfflinePlanError(f"{args[0]} failed: {(result.stderr or result.stdout)[-800:]}")
         return result.stdout

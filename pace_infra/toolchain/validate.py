@@ -84,6 +84,20 @@ def cli_env(toolchain: Toolchain) -> dict[str, str]:
     return env
 
 
+def run_cli(
+    toolchain: Toolchain, cwd: Path, *args: str, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    """One command of the pinned CLI in `cwd`, without colour, its output captured."""
+    return subprocess.run(
+        [toolchain.cli, *args, "-no-color"],
+        cwd=cwd,
+        env=dict(env) if env is not None else cli_env(toolchain),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def required_providers(document: Mapping) -> tuple[str, ...]:
     """The provider types a stack requires (its `terraform.required_providers` keys)."""
     return tuple(sorted(document.get("terraform", {}).get("required_providers", {})))
@@ -157,23 +171,13 @@ def validate_all(
 
     findings: dict[str, list[Diagnostic]] = {name: [] for name in present}
     if present:
-        env = cli_env(toolchain)
-
-        def run(*args: str) -> subprocess.CompletedProcess:
-            return subprocess.run(
-                [toolchain.cli, *args, "-no-color"],
-                cwd=workdir,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-
-        init = run("init", "-backend=false", "-input=false")
+        init = run_cli(toolchain, workdir, "init", "-backend=false", "-input=false")
         if init.returncode != 0:
             failure = Diagnostic("error", "init failed", (init.stderr or init.stdout)[-800:], "")
             return [StackResult(name, (failure,), missing[name]) for name in sorted(documents)]
-        for filename, diagnostic in parse_diagnostics(run("validate", "-json").stdout):
+        for filename, diagnostic in parse_diagnostics(
+            run_cli(toolchain, workdir, "validate", "-json").stdout
+        ):
             parts = Path(filename).parts
             owner = parts[1] if len(parts) > 2 and parts[1] in findings else None
             for name in [owner] if owner else present:  # no file: it concerns every stack
