@@ -36,9 +36,8 @@ def external_account_config(provider: str, service_account: str, token_file: str
 def _planner(env_name: str) -> tuple[str, str] | str:
     """(provider, planner email) of an environment, from its file; or what is wrong."""
     from pace_infra.config import ConfigError, load_environments
-    from pace_infra.identities import (
-        federation_provider_name,
-        planner_account_id,
+    from pace_infra.names import (
+        EnvNames,
         service_account_email,
     )
 
@@ -49,9 +48,10 @@ def _planner(env_name: str) -> tuple[str, str] | str:
     env = environments.get(env_name)
     if env is None:
         return f"unknown environment {env_name!r}"
+    names = EnvNames(env.name)
     return (
-        federation_provider_name(env.project_number, env.name),
-        service_account_email(planner_account_id(env.name), env.project_id),
+        names.federation_provider(env.project_number),
+        service_account_email(names.planner_service_account, env.project_id),
     )
 
 

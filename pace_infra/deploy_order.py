@@ -1,46 +1,38 @@
 """`make deploy-order ENV=<env>`: the stacks of one environment in dependency order.
 
-The order comes from the synthesized manifest (the cross-stack references cdktf found), not from
-a list kept by hand; bootstrap, which nothing references, comes first as the state's home.
+The order is the deploy-unit registry's (`pace_infra/units.py`), checked against the
+dependencies cdktf found in the synthesized manifest (the cross-stack references): a stack that
+would come before one it reads from is an error, not a reordering.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
-
-def dependency_order(dependencies: Mapping[str, Sequence[str]]) -> list[str]:
-    """Stacks ordered so that each comes after what it depends on (ties: by name).
-
-    Raises ValueError on a cycle.
-    """
-    remaining = {name: set(deps) & dependencies.keys() for name, deps in dependencies.items()}
-    order: list[str] = []
-    while remaining:
-        ready = sorted(name for name, deps in remaining.items() if not deps)
-        if not ready:
-            raise ValueError(f"dependency cycle among {sorted(remaining)}")
-        for name in ready:
-            order.append(name)
-            del remaining[name]
-        for deps in remaining.values():
-            deps.difference_update(ready)
-    return order
+from pace_infra.names import stack_name
+from pace_infra.units import UNITS, order_problem
 
 
 def environment_order(manifest: Mapping, env_name: str) -> list[str]:
-    stacks = {
-        name: stack.get("dependencies", [])
-        for name, stack in manifest["stacks"].items()
-        if name.startswith(f"{env_name}-")
-    }
-    order = dependency_order(stacks)
-    # Bootstrap holds the state bucket every other stack's backend needs.
-    bootstrap = f"{env_name}-bootstrap"
-    return ([bootstrap] if bootstrap in order else []) + [s for s in order if s != bootstrap]
+    """The environment's synthesized stacks in the registry's order.
+
+    Raises ValueError when a stack is not in the registry or depends on a later one.
+    """
+    synthesized = {name for name in manifest["stacks"] if name.startswith(f"{env_name}-")}
+    order = [stack_name(env_name, unit) for unit in UNITS]
+    order = [name for name in order if name in synthesized]
+    unknown = sorted(synthesized - set(order))
+    if unknown:
+        raise ValueError(f"stacks not in the deploy-unit registry: {', '.join(unknown)}")
+    problem = order_problem(
+        order, {name: manifest["stacks"][name].get("dependencies", []) for name in order}
+    )
+    if problem:
+        raise ValueError(f"the registry's order is wrong: {problem}")
+    return order
 
 
 def main(argv: list[str]) -> int:
@@ -51,7 +43,11 @@ def main(argv: list[str]) -> int:
     if not manifest_path.exists():
         print("deploy-order: no cdktf.out/manifest.json; run make synth first", file=sys.stderr)
         return 2
-    order = environment_order(json.loads(manifest_path.read_text()), argv[0])
+    try:
+        order = environment_order(json.loads(manifest_path.read_text()), argv[0])
+    except ValueError as error:
+        print(f"deploy-order: {error}", file=sys.stderr)
+        return 2
     if not order:
         print(f"deploy-order: no stacks for environment {argv[0]!r}", file=sys.stderr)
         return 2

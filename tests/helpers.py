@@ -70,7 +70,7 @@ def machine_paths(text: str, *roots: str) -> list[str]:
     return found
 
 
-# --- filters written as one format() call (pace_infra/filters.py) --------------------------------
+# --- filters written as one format() call (pace_infra/monitoring/filters.py) ----------------
 
 _FORMAT = re.compile(r'^\$\{format\("([^"]*)", (.*)\)\}$')
 

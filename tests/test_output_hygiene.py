@@ -70,7 +70,7 @@ def test_path_scanner_accepts_relative_paths_and_url_paths():
 
 def test_no_string_breaks_the_hcl_exit_path(stacks):
     # cdktf synth --hcl leaves quotes unescaped in a string holding a reference (see
-    # pace_infra/filters.py); such a string would corrupt the HCL of its whole stack.
+    # pace_infra/monitoring/filters.py); such a string would corrupt the HCL of its whole stack.
     offenders = {name: found for name, doc in stacks.items() if (found := hcl_unsafe_strings(doc))}
     assert offenders == {}
 

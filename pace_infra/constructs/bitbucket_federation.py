@@ -32,7 +32,7 @@ from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
 
-from pace_infra.identities import FEDERATION_PROVIDER_ID
+from pace_infra.names import FEDERATION_PROVIDER_ID
 
 # Claims a token may lack (no `deployment:` on the step; a tag build has no branch) read as
 # "none", so a mapping never depends on how STS treats a missing key and never matches.

@@ -154,8 +154,8 @@ class PostgresInstance(Construct):
 
     Each GSA also gets `cloudsql.client` and `cloudsql.instanceUser` on the project with an IAM
     condition naming this instance, so it can reach this database and no other.
-    Handles: `instance_name`, `connection_name`, `private_ip`, `database_name`,
-    `replica_connection_name` (None without a DR replica).
+    Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
+    `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
@@ -235,6 +235,10 @@ class PostgresInstance(Construct):
                     condition=condition,
                 )
 
+        # Plain strings known at synth: another stack may use them without a cross-stack
+        # reference (the monitoring stack's filters and thresholds).
+        self.name: str = props.name
+        self.max_connections: int = props.max_connections
         self.instance_name: str = instance.name
         self.connection_name: str = instance.connection_name
         self.private_ip: str = instance.private_ip_address

@@ -57,7 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     from pace_infra.toolchain.setup import prepare
 
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    order = environment_order(manifest, args.env)
+    try:
+        order = environment_order(manifest, args.env)
+    except ValueError as error:
+        return _fail(str(error))
     dependencies = {name: manifest["stacks"][name].get("dependencies", []) for name in order}
     toolchain = prepare()
     plans_dir = workspace.PLANS / args.env

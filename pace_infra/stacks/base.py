@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from cdktf import Aspects, GcsBackend, LocalBackend, TerraformStack
 from cdktf_cdktf_provider_google.provider import GoogleProvider
 from constructs import Construct
 
 from pace_infra.config import Environment
+from pace_infra.names import EnvNames, stack_name
 from pace_infra.policies import house_rules
+
+StackT = TypeVar("StackT", bound="PaceStack")
 
 
 def base_labels(env: Environment) -> dict[str, str]:
@@ -32,9 +38,10 @@ class PaceStack(TerraformStack):
     def __init__(
         self, scope: Construct, env: Environment, unit: str, *, local_state: bool = False
     ) -> None:
-        name = f"{env.name}-{unit}"
+        name = stack_name(env.name, unit)
         super().__init__(scope, name)
         self.environment = env
+        self.names = EnvNames(env.name)
         provider = GoogleProvider(self, "google", project=env.project_id, region=env.region)
         # Not the `default_labels=` argument: cdktf snake-cases the keys of a provider's map
         # arguments (`managed-by` would reach GCP as `managed_by`); an override is written as is.
@@ -45,3 +52,19 @@ class PaceStack(TerraformStack):
         else:
             GcsBackend(self, bucket=env.state_bucket, prefix=f"{env.name}/{unit}")
         Aspects.of(self).add(house_rules(protected=env.protected))
+
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> PaceStack:
+        """This stack, given the environment's stacks built before it (the registry's order,
+        `pace_infra/units.py`): a stack that takes handles picks them from `built`."""
+        return cls(scope, env)
+
+
+def earlier(built: Mapping[str, PaceStack], unit: str, kind: type[StackT]) -> StackT:
+    """The stack of an earlier unit, of the class the caller expects."""
+    stack = built.get(unit)
+    if not isinstance(stack, kind):
+        raise TypeError(f"unit {unit!r} must be built before, as {kind.__name__}: got {stack!r}")
+    return stack

@@ -13,6 +13,7 @@ from pace_infra.constructs.audit_trail import AuditTrail, AuditTrailProps
 from pace_infra.constructs.project_services import ProjectServices, ProjectServicesProps
 from pace_infra.constructs.secrets_key import SecretsKey, SecretsKeyProps, secrets_key_id
 from pace_infra.constructs.state_bucket import StateBucket, StateBucketProps
+from pace_infra.names import EnvNames
 from pace_infra.stacks.base import PaceStack, system_labels
 
 # Every API the platform's stacks call. cloudresourcemanager and serviceusage are Terraform's own
@@ -46,7 +47,7 @@ AUDIT_LOG_BUCKET = "pace-audit"
 
 
 def secrets_key_ring(env: Environment) -> str:
-    return f"pace-{env.name}"
+    return EnvNames(env.name).prefix
 
 
 def gke_secrets_key(env: Environment) -> str:

@@ -8,7 +8,7 @@ and which images may run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from cdktf import TerraformOutput
 from constructs import Construct
@@ -30,8 +30,9 @@ from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCred
 from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.planner import Planner, PlannerProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.identities import federation_pool_id, planner_account_id
-from pace_infra.stacks.base import PaceStack, system_labels
+from pace_infra.names import IMAGE_REPOSITORY_ID
+from pace_infra.stacks.base import PaceStack, earlier, system_labels
+from pace_infra.stacks.gke import GkeStack
 
 
 class CicdStack(PaceStack):
@@ -39,6 +40,13 @@ class CicdStack(PaceStack):
 
     Also the project's Binary Authorization policy: which images may run is a trust decision.
     """
+
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> CicdStack:
+        gke = earlier(built, "gke", GkeStack)
+        return cls(scope, env, gke.cluster, (gke.web_identity, gke.ai_identity))
 
     def __init__(
         self,
@@ -56,7 +64,7 @@ class CicdStack(PaceStack):
             self,
             "bitbucket",
             props=BitbucketFederationProps(
-                pool_id=federation_pool_id(env.name),
+                pool_id=self.names.federation_pool,
                 workspace=cicd.bitbucket_workspace,
                 workspace_uuid=cicd.bitbucket_workspace_uuid,
                 repository_uuids=(*cicd.image_repository_uuids, cicd.infra_repository_uuid),
@@ -69,7 +77,7 @@ class CicdStack(PaceStack):
             self,
             "ci",
             props=FederatedServiceAccountProps(
-                account_id=f"pace-{env.name}-ci",
+                account_id=self.names.ci_service_account,
                 display_name="Bitbucket Pipelines image builds",
                 principals=tuple(
                     self.federation.principal_set(
@@ -83,7 +91,7 @@ class CicdStack(PaceStack):
             self,
             "deploy",
             props=DeployerProps(
-                account_id=f"pace-{env.name}-deploy",
+                account_id=self.names.deploy_service_account,
                 project_id=env.project_id,
                 state_bucket=env.state_bucket,
                 # This repository's deployment environment, from the release branch only.
@@ -103,7 +111,7 @@ class CicdStack(PaceStack):
             self,
             "planner",
             props=PlannerProps(
-                account_id=planner_account_id(env.name),
+                account_id=self.names.planner_service_account,
                 project_id=env.project_id,
                 state_bucket=env.state_bucket,
                 principal=self.federation.principal_set(
@@ -115,7 +123,7 @@ class CicdStack(PaceStack):
             self,
             "images",
             props=ImageRepositoryProps(
-                repository_id="pace-images",
+                repository_id=IMAGE_REPOSITORY_ID,
                 location=env.region,
                 project_id=env.project_id,
                 labels=system_labels("platform"),
@@ -146,7 +154,7 @@ class CicdStack(PaceStack):
             self,
             "gitops-credential",
             props=GitopsCredentialProps(
-                secret_id=f"pace-{env.name}-gitops-repo",
+                secret_id=self.names.gitops_secret,
                 region=env.region,
                 labels=system_labels("platform"),
                 deletion_protection=env.deletion_protection,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from constructs import Construct
 
 from pace_infra.config import DatabaseInstanceConfig, Environment
 from pace_infra.constructs.network import Network
 from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.stacks.base import PaceStack, system_labels
+from pace_infra.names import PACE_AI_DB, PACE_DB, Database
+from pace_infra.stacks.base import PaceStack, earlier, system_labels
+from pace_infra.stacks.gke import GkeStack
+from pace_infra.stacks.network import NetworkStack
 
 
 class DatabasesStack(PaceStack):
-    """Handles: `pace_db` and `pace_ai_db` (PostgresInstance)."""
+    """Handles: `pace_db` and `pace_ai_db` (PostgresInstance), `instances` (both)."""
 
     def __init__(
         self,
@@ -26,18 +31,16 @@ class DatabasesStack(PaceStack):
         db = env.databases
 
         def instance(
-            id_: str,
+            database: Database,
             size: DatabaseInstanceConfig,
-            database: str,
             identity: WorkloadServiceAccount,
-            system: str,
             dr_region: str | None,
         ) -> PostgresInstance:
             return PostgresInstance(
                 self,
-                id_,
+                database.key,
                 props=PostgresInstanceProps(
-                    name=f"pace-{env.name}-{id_.removeprefix('pace-')}",
+                    name=self.names.database_instance(database),
                     project_id=env.project_id,
                     region=env.region,
                     database_version=db.postgres_version,
@@ -46,7 +49,7 @@ class DatabasesStack(PaceStack):
                     disk_autoresize_limit_gb=size.disk_autoresize_limit_gb,
                     network_id=network.network_id,
                     psa_range_name=network.psa_range_name,
-                    database_name=database,
+                    database_name=database.database,
                     max_connections=size.max_connections,
                     iam_service_account_emails=(identity.email,),
                     availability_type=db.availability,
@@ -55,14 +58,20 @@ class DatabasesStack(PaceStack):
                     maintenance_day=db.maintenance_day,
                     maintenance_hour=db.maintenance_hour,
                     deletion_protection=env.deletion_protection,
-                    labels=system_labels(system),
+                    labels=system_labels(database.workload),
                     dr_replica_region=dr_region,
                 ),
             )
 
-        # Pace DB: the CRM's business data; reached by pace-web only.
-        self.pace_db = instance(
-            "pace-db", db.pace_db, "pace", web_identity, "web", db.dr_replica_region
-        )
-        # PACE AI DB: conversations, transcripts, agent state, embeddings; reached by pace-ai only.
-        self.pace_ai_db = instance("pace-ai-db", db.pace_ai_db, "pace_ai", ai_identity, "ai", None)
+        self.pace_db = instance(PACE_DB, db.pace_db, web_identity, db.dr_replica_region)
+        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, ai_identity, None)
+        # What the monitoring stack watches: every primary instance of this stack.
+        self.instances: tuple[PostgresInstance, ...] = (self.pace_db, self.pace_ai_db)
+
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> DatabasesStack:
+        gke = earlier(built, "gke", GkeStack)
+        network = earlier(built, "network", NetworkStack).network
+        return cls(scope, env, network, gke.web_identity, gke.ai_identity)

@@ -17,7 +17,7 @@ class EdgeStack(PaceStack):
             self,
             "web",
             props=EdgeProps(
-                name_prefix=f"pace-{env.name}-web",
+                name_prefix=self.names.edge_prefix,
                 waf_preview=env.edge.waf_mode == "preview",
                 rate_limit_per_minute=env.edge.rate_limit_per_minute,
                 ssl_profile=env.edge.ssl_profile,

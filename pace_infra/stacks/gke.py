@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from constructs import Construct
 
+from pace_infra import names
 from pace_infra.config import Environment
 from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
 from pace_infra.constructs.network import Network
@@ -12,8 +15,10 @@ from pace_infra.constructs.workload_identity import (
     WorkloadServiceAccount,
     WorkloadServiceAccountProps,
 )
-from pace_infra.stacks.base import PaceStack, system_labels
+from pace_infra.names import Workload
+from pace_infra.stacks.base import PaceStack, earlier, system_labels
 from pace_infra.stacks.bootstrap import gke_secrets_key
+from pace_infra.stacks.network import NetworkStack
 
 # Node label and taint of the AI pool: only pods that select it and tolerate the taint (pace-ai's
 # workloads) are scheduled there, so the CRM and the AI backends never starve each other.
@@ -32,7 +37,7 @@ class GkeStack(PaceStack):
             self,
             "cluster",
             props=GkeClusterProps(
-                name=f"pace-{env.name}-gke",
+                name=self.names.cluster,
                 project_id=env.project_id,
                 location=location,
                 network_id=network.network_id,
@@ -43,7 +48,7 @@ class GkeStack(PaceStack):
                 master_authorized_networks={
                     n.name: str(n.cidr) for n in gke.master_authorized_networks
                 },
-                node_service_account_id=f"pace-{env.name}-gke-nodes",
+                node_service_account_id=self.names.node_service_account,
                 # Created, and granted to GKE's service agent, by the bootstrap stack.
                 secrets_encryption_key=gke_secrets_key(env),
                 labels=system_labels("platform"),
@@ -78,13 +83,19 @@ class GkeStack(PaceStack):
         self.web_identity = self._identity(env, "web")
         self.ai_identity = self._identity(env, "ai")
 
-    def _identity(self, env: Environment, system: str) -> WorkloadServiceAccount:
-        namespace = f"pace-{system}"
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> GkeStack:
+        return cls(scope, env, earlier(built, "network", NetworkStack).network)
+
+    def _identity(self, env: Environment, system: Workload) -> WorkloadServiceAccount:
+        namespace = names.namespace(system)
         return WorkloadServiceAccount(
             self,
             f"identity-{system}",
             props=WorkloadServiceAccountProps(
-                account_id=f"pace-{env.name}-{system}",
+                account_id=self.names.workload_service_account(system),
                 display_name=f"PACE {system} workloads ({env.name})",
                 workload_pool=self.cluster.workload_pool,
                 namespace=namespace,

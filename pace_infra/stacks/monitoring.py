@@ -2,81 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from constructs import Construct
 
-from pace_infra.alert_catalog import (
-    AI_PATH_RULE,
-    LB_LATENCIES,
-    LB_REQUESTS,
-    SERVER_ERRORS,
-    WEB_URL_MAP,
-    CatalogInputs,
-    alert_specs,
-    database_log_metric,
-    lb_filter,
-)
 from pace_infra.config import Environment
-from pace_infra.constructs.alerting import Alerting, AlertingProps, PagingRoute, System
-from pace_infra.constructs.dashboards import Dashboards, DashboardsProps
-from pace_infra.constructs.service_levels import ApplicationSli, ServiceLevels, ServiceLevelsProps
-from pace_infra.constructs.signals import Signals, SignalsProps, UptimeCheck
+from pace_infra.constructs.postgres import PostgresInstance
 from pace_infra.constructs.telemetry import TelemetryWriter, TelemetryWriterProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.dashboard_catalog import dashboards
-from pace_infra.stacks.base import PaceStack
-
-
-def _errors_filter(namespace: str) -> str:
-    return (
-        f'resource.type="k8s_container" resource.labels.namespace_name="{namespace}" '
-        "severity>=ERROR"
-    )
-
-
-def _sli(app: str, *selectors: str) -> ApplicationSli:
-    return ApplicationSli(
-        name=app,
-        requests_filter=lb_filter(LB_REQUESTS, *selectors),
-        latencies_filter=lb_filter(LB_LATENCIES, *selectors),
-        errors_filter=lb_filter(LB_REQUESTS, *selectors, SERVER_ERRORS),
-    )
+from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
+from pace_infra.monitoring.alerting import Alerting, AlertingProps
+from pace_infra.monitoring.dashboard_catalog import dashboards
+from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
+from pace_infra.monitoring.model import UptimeCheck
+from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
+from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
+from pace_infra.monitoring.signals import Signals, SignalsProps
+from pace_infra.names import PagingRoute, System
+from pace_infra.stacks.base import PaceStack, earlier
+from pace_infra.stacks.databases import DatabasesStack
+from pace_infra.stacks.gke import GkeStack
+from pace_infra.stacks.oncall import OncallStack
 
 
 class MonitoringStack(PaceStack):
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> MonitoringStack:
+        gke = earlier(built, "gke", GkeStack)
+        # Where PagerDuty is off there is no oncall stack: alerts go to the support email only.
+        oncall = built.get("oncall")
+        integration_keys = earlier(built, "oncall", OncallStack).integration_keys if oncall else {}
+        databases = earlier(built, "databases", DatabasesStack).instances
+        return cls(scope, env, integration_keys, databases, gke.web_identity, gke.ai_identity)
+
     def __init__(
         self,
         scope: Construct,
         env: Environment,
         integration_keys: Mapping[tuple[System, PagingRoute], str],
+        databases: Sequence[PostgresInstance],
         web_identity: WorkloadServiceAccount,
         ai_identity: WorkloadServiceAccount,
     ) -> None:
         super().__init__(scope, env, "monitoring")
         monitoring = env.monitoring
         labels = {"app": "pace", "env": env.name}
-        databases = {
-            f"pace-{env.name}-db": env.databases.pace_db.max_connections,
-            f"pace-{env.name}-ai-db": env.databases.pace_ai_db.max_connections,
-        }
-        log_metrics = {
-            "pace-errors-web": _errors_filter("pace-web"),
-            "pace-errors-ai": _errors_filter("pace-ai"),
-            **{
-                database_log_metric(instance): (
-                    'resource.type="cloudsql_database" '
-                    f'resource.labels.database_id="{env.project_id}:{instance}" severity>=ERROR'
-                )
-                for instance in databases
-            },
-        }
         signals = Signals(
             self,
             "signals",
             props=SignalsProps(
                 project_id=env.project_id,
-                log_metrics=log_metrics,
+                log_metrics=log_metrics(env.project_id, [db.name for db in databases]),
                 uptime_checks=[
                     UptimeCheck(c.name, c.host, c.path) for c in monitoring.uptime_checks
                 ],
@@ -87,10 +65,7 @@ class MonitoringStack(PaceStack):
             self,
             "slos",
             props=ServiceLevelsProps(
-                applications=(
-                    _sli("pace-web", WEB_URL_MAP),
-                    _sli("pace-ai", WEB_URL_MAP, AI_PATH_RULE),
-                ),
+                applications=application_slis(),
                 availability_goal=monitoring.availability_goal,
                 latency_goal=monitoring.latency_goal,
                 latency_threshold_ms=monitoring.latency_threshold_ms,
@@ -101,7 +76,7 @@ class MonitoringStack(PaceStack):
             CatalogInputs(
                 project_id=env.project_id,
                 thresholds=monitoring.thresholds,
-                databases=databases,
+                databases={db.name: db.max_connections for db in databases},
                 uptime_checks={
                     c.name: (c.system, signals.uptime_check_ids[c.name])
                     for c in monitoring.uptime_checks

@@ -20,7 +20,7 @@ class NetworkStack(PaceStack):
             self,
             "network",
             props=NetworkProps(
-                name_prefix=f"pace-{env.name}",
+                name_prefix=self.names.prefix,
                 region=env.region,
                 subnet_cidr=net.subnet_cidr,
                 pods_cidr=net.pods_cidr,
@@ -40,7 +40,7 @@ class NetworkStack(PaceStack):
             self,
             "google-apis",
             props=PrivateGoogleApisProps(
-                name_prefix=f"pace-{env.name}",
+                name_prefix=self.names.prefix,
                 network_id=self.network.network_id,
                 labels=system_labels("platform"),
             ),

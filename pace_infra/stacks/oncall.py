@@ -9,18 +9,14 @@ from cdktf_cdktf_provider_pagerduty.provider import PagerdutyProvider
 from constructs import Construct
 
 from pace_infra.config import Environment
-from pace_infra.constructs.alerting import (
-    PAGING_ROUTES,
-    PagingRoute,
-    System,
-    pagerduty_service_name,
-)
 from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
     PagerDutyOnCallProps,
     ServiceSpec,
     SupportHoursProps,
 )
+from pace_infra.monitoring.model import PAGING_ROUTES
+from pace_infra.names import PagingRoute, System, pagerduty_service
 from pace_infra.stacks.base import PaceStack
 
 # Technical services: what breaks together is paged together.
@@ -61,7 +57,7 @@ class OncallStack(PaceStack):
                     days_of_week=hours.days_of_week,
                 ),
                 services={
-                    pagerduty_service_name(system, route): ServiceSpec(
+                    pagerduty_service(system, route): ServiceSpec(
                         description=f"{text} {ROUTE_TEXT[route]}", urgency=route
                     )
                     for system, text in TECHNICAL_SERVICES.items()
@@ -71,7 +67,7 @@ class OncallStack(PaceStack):
             ),
         )
         self.integration_keys: dict[tuple[System, PagingRoute], str] = {
-            (system, route): pagerduty.integration_keys[pagerduty_service_name(system, route)]
+            (system, route): pagerduty.integration_keys[pagerduty_service(system, route)]
             for system in TECHNICAL_SERVICES
             for route in PAGING_ROUTES
         }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cdktf_cdktf_provider_helm.provider import (
     HelmProvider,
     HelmProviderKubernetes,
@@ -19,8 +21,9 @@ from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
 from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.identities import planner_account_id, service_account_email
-from pace_infra.stacks.base import PaceStack
+from pace_infra.names import namespace, service_account_email
+from pace_infra.stacks.base import PaceStack, earlier
+from pace_infra.stacks.gke import GkeStack
 
 # The kubernetes and helm providers get a short-lived token from this plugin on every run (the
 # client-go exec credential protocol): nothing of it is written to state, unlike a token read
@@ -68,7 +71,18 @@ def _quota(config: NamespaceQuota) -> Quota:
     )
 
 
+WEB_NAMESPACE = namespace("web")
+AI_NAMESPACE = namespace("ai")
+
+
 class PlatformStack(PaceStack):
+    @classmethod
+    def from_units(
+        cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
+    ) -> PlatformStack:
+        gke = earlier(built, "gke", GkeStack)
+        return cls(scope, env, gke.cluster, gke.web_identity, gke.ai_identity)
+
     def __init__(
         self,
         scope: Construct,
@@ -115,30 +129,30 @@ class PlatformStack(PaceStack):
         platform = env.platform
         web = Namespace(
             self,
-            "pace-web",
+            WEB_NAMESPACE,
             props=NamespaceProps(
-                name="pace-web",
+                name=WEB_NAMESPACE,
                 labels={"app": "pace", "system": "web"},
                 quota=_quota(platform.web_quota),
                 # The CRM is served through the HTTPS load balancer.
                 load_balancer_ports=env.network.load_balancer_ports,
                 # The CRM calls the AI backend, and the endpoints config names.
-                egress=_egress(env, platform.web_egress, "pace-ai"),
-                service_accounts=(("pace-web", web_identity.email),),
+                egress=_egress(env, platform.web_egress, AI_NAMESPACE),
+                service_accounts=((WEB_NAMESPACE, web_identity.email),),
                 automount_api_token=platform.web_kubernetes_api,
             ),
         )
         ai = Namespace(
             self,
-            "pace-ai",
+            AI_NAMESPACE,
             props=NamespaceProps(
-                name="pace-ai",
+                name=AI_NAMESPACE,
                 labels={"app": "pace", "system": "ai"},
                 quota=_quota(platform.ai_quota),
-                allow_from_namespaces=("pace-web",),  # the CRM calls the AI backend
+                allow_from_namespaces=(WEB_NAMESPACE,),  # the CRM calls the AI backend
                 # The AI backend's model APIs are named in config; nothing else outside.
                 egress=_egress(env, platform.ai_egress),
-                service_accounts=(("pace-ai", ai_identity.email),),
+                service_accounts=((AI_NAMESPACE, ai_identity.email),),
                 automount_api_token=platform.ai_kubernetes_api,
             ),
         )
@@ -164,8 +178,8 @@ class PlatformStack(PaceStack):
                 # Literal names: they key the chart's values and name the Applications; the
                 # releases wait for the namespaces through depends_on.
                 applications=(
-                    GitOpsApplication(name="pace-web", path=gitops.web_path),
-                    GitOpsApplication(name="pace-ai", path=gitops.ai_path),
+                    GitOpsApplication(name=WEB_NAMESPACE, path=gitops.web_path),
+                    GitOpsApplication(name=AI_NAMESPACE, path=gitops.ai_path),
                 ),
                 high_availability=platform.argocd_ha,
                 access=_argocd_access(platform),
@@ -178,8 +192,10 @@ class PlatformStack(PaceStack):
             self,
             "images-by-digest",
             props=DigestPinnedImagesProps(
-                namespaces=("pace-web", "pace-ai"),
+                namespaces=(WEB_NAMESPACE, AI_NAMESPACE),
                 # The read-only planner (cicd stack) refreshes them in its plans.
-                readers=(service_account_email(planner_account_id(env.name), env.project_id),),
+                readers=(
+                    service_account_email(self.names.planner_service_account, env.project_id),
+                ),
             ),
         )

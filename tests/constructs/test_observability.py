@@ -6,20 +6,21 @@ import json
 
 import pytest
 
-from pace_infra.constructs.alerting import (
-    Aggregation,
-    Alerting,
-    AlertingProps,
-    AlertSpec,
-    LogMatch,
-    Threshold,
-)
-from pace_infra.constructs.dashboards import Chart, IncidentsTile, dashboard_json
 from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
     PagerDutyOnCallProps,
     ServiceSpec,
     SupportHoursProps,
+)
+from pace_infra.monitoring.alerting import Alerting, AlertingProps
+from pace_infra.monitoring.dashboards import dashboard_json
+from pace_infra.monitoring.model import (
+    Aggregation,
+    AlertSpec,
+    Chart,
+    IncidentsTile,
+    LogMatch,
+    Threshold,
 )
 from tests.helpers import resources, synth_construct
 

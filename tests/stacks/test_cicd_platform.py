@@ -205,14 +205,14 @@ def test_the_planner_reads_everything_changes_nothing_and_any_pipeline_of_this_r
     stacks, environments
 ):
     from pace_infra.constructs.planner import PLANNER_ROLES
-    from pace_infra.identities import planner_account_id
+    from pace_infra.names import EnvNames
 
     for env in environments:
         doc = stacks[f"{env.name}-cicd"]
         (account,) = [
             a
             for a in resources(doc, "google_service_account").values()
-            if a["account_id"] == planner_account_id(env.name)
+            if a["account_id"] == EnvNames(env.name).planner_service_account
         ]
         grants = resources(doc, "google_project_iam_member").values()
         roles = sorted(g["role"] for g in grants if "planner_sa" in g["member"])

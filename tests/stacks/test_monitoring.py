@@ -358,3 +358,36 @@ def test_pagerduty_token_only_from_the_environment(stacks, synth_dir):
         text = path.read_text()
         assert not re.search(r'"service_key"\s*:\s*"(?!\$\{)', text), path.name
         assert not re.search(r'"integration_key"\s*:\s*"', text), path.name
+
+
+DATABASE_ID = re.compile(r'database_id="([^"]+)"')
+
+
+def test_database_alerts_and_log_metrics_watch_exactly_the_instances_the_databases_stack_creates(
+    stacks, environments
+):
+    """The drift this catches: an instance renamed in the databases stack while the monitoring
+    stack still watches the old name, so every database alert watches nothing. The monitoring
+    stack reads the names from the databases stack's handles; this proves it from the output."""
+    for env in environments:
+        created = {
+            f"{env.project_id}:{instance['name']}"
+            for instance in resources(
+                stacks[f"{env.name}-databases"], "google_sql_database_instance"
+            ).values()
+            if "master_instance_name" not in instance  # a DR replica has its own posture
+        }
+        monitoring = stacks[f"{env.name}-monitoring"]
+        watched = {
+            database_id
+            for policy in _policies(stacks, env)
+            for database_id in DATABASE_ID.findall(json.dumps(policy).replace('\\"', '"'))
+        }
+        counted = {
+            database_id
+            for metric in resources(monitoring, "google_logging_metric").values()
+            for database_id in DATABASE_ID.findall(metric["filter"])
+        }
+        assert len(created) == 2, env.name
+        assert watched == created, env.name
+        assert counted == created, env.name

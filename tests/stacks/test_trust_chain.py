@@ -245,7 +245,7 @@ def test_cloud_sql_egress_is_the_environments_psa_range(stacks, environments):
 def test_the_planner_may_read_the_admission_policy_and_nothing_else_through_rbac(
     stacks, environments
 ):
-    from pace_infra.identities import planner_account_id, service_account_email
+    from pace_infra.names import EnvNames, service_account_email
 
     for env in environments:
         doc = stacks[f"{env.name}-platform"]
@@ -257,5 +257,5 @@ def test_the_planner_may_read_the_admission_policy_and_nothing_else_through_rbac
         ]
         (subject,) = only(doc, "kubernetes_cluster_role_binding_v1")["subject"]
         assert subject["name"] == service_account_email(
-            planner_account_id(env.name), env.project_id
+            EnvNames(env.name).planner_service_account, env.project_id
         )

@@ -15,25 +15,10 @@ from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.monitoring_dashboard import MonitoringDashboard
 from constructs import Construct
 
+from pace_infra.monitoring.model import Chart, IncidentsTile
+
 COLUMNS = 48  # mosaicLayout grid width
 TILE_WIDTH, TILE_HEIGHT = 24, 16
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    filter: str
-    aligner: str = "ALIGN_MEAN"
-    reducer: str | None = None
-    group_by: tuple[str, ...] = ()
-    denominator_filter: str | None = None  # makes it a ratio chart
-
-
-@dataclass(frozen=True)
-class IncidentsTile:
-    """The project's open incidents: every alert that is firing now."""
-
-    title: str = "Open alerts"
 
 
 def _aggregation(aligner: str, reducer: str | None, group_by: Sequence[str]) -> dict[str, Any]:

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from pace_infra.alert_catalog import (
+from pace_infra.monitoring.filters import (
     LB_LATENCIES,
     LB_REQUESTS,
     SERVER_ERRORS,
     WEB_URL_MAP,
     container_filter,
     lb_filter,
+    log_metric_filter,
+    node_filter,
     sql_filter,
 )
-from pace_infra.constructs.dashboards import Chart, IncidentsTile
-
-NODE = 'resource.type="k8s_node"'
-
-
-def _node(metric: str) -> str:
-    return f'metric.type="kubernetes.io/node/{metric}" {NODE}'
+from pace_infra.monitoring.model import Chart, IncidentsTile
+from pace_infra.names import Workload, errors_log_metric, namespace
 
 
 def _by_database(title: str, metric: str) -> Chart:
@@ -92,11 +89,10 @@ def dashboards(
 ) -> dict[str, tuple[str, Sequence[Chart | IncidentsTile]]]:
     """Dashboard key -> (display name, tiles)."""
 
-    def errors(system: str) -> Chart:
-        metric = log_metrics[f"pace-errors-{system}"]
+    def errors(workload: Workload) -> Chart:
         return Chart(
-            f"pace-{system} error logs/min",
-            f'metric.type="{metric}" resource.type="k8s_container"',
+            f"{namespace(workload)} error logs/min",
+            log_metric_filter(log_metrics[errors_log_metric(workload)], "k8s_container"),
             "ALIGN_SUM",
             "REDUCE_SUM",
         )
@@ -143,7 +139,7 @@ def dashboards(
                 ERROR_RATIO,
                 _latency(95),
                 errors("web"),
-                *_workload("pace-web"),
+                *_workload(namespace("web")),
                 IncidentsTile(),
             ],
         ),
@@ -151,7 +147,7 @@ def dashboards(
             f"{title}: ai (AI backend, MCP servers)",
             [
                 errors("ai"),
-                *_workload("pace-ai"),
+                *_workload(namespace("ai")),
                 UPTIME,
                 IncidentsTile(),
             ],
@@ -162,14 +158,14 @@ def dashboards(
             [
                 Chart(
                     "Node CPU / allocatable",
-                    _node("cpu/allocatable_utilization"),
+                    node_filter("cpu/allocatable_utilization"),
                     "ALIGN_MEAN",
                     "REDUCE_MAX",
                     ("resource.label.node_name",),
                 ),
                 Chart(
                     "Node memory / allocatable",
-                    _node("memory/allocatable_utilization"),
+                    node_filter("memory/allocatable_utilization"),
                     "ALIGN_MEAN",
                     "REDUCE_MAX",
                     ("resource.label.node_name",),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_google.monitoring_alert_policy import (
@@ -30,78 +29,10 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import (
 )
 from constructs import Construct
 
-Family = Literal["error", "exhaustion", "health", "slo", "certificate"]
-Severity = Literal["CRITICAL", "ERROR", "WARNING"]
-System = Literal["web", "ai", "data", "platform"]
+from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold, paging_route
+from pace_infra.names import PagingRoute, System, pagerduty_service
+
 AUTO_CLOSE = "1800s"  # an incident whose data stopped arriving closes after 30 minutes
-
-# Which PagerDuty service an alert pages, by severity. CRITICAL and ERROR (users are affected)
-# page at once, day and night; WARNING (capacity, trends) goes to a service that is high
-# urgency in support hours, low outside them, and raised to high when support hours start if
-# the incident is still open. Two services per system, each with one urgency policy, because
-# (1) PagerDuty's scheduled urgency change works only with high urgency during and low outside
-# support hours (pagerduty_service docs, 3.30.8), and (2) alert grouping folds later alerts
-# into the first alert's incident, urgency included: a CRITICAL must never join a WARNING's
-# low-urgency incident, so they never share a service.
-PagingRoute = Literal["urgent", "support-hours"]
-PAGING_ROUTES: tuple[PagingRoute, ...] = ("urgent", "support-hours")
-
-
-def paging_route(severity: Severity) -> PagingRoute:
-    return "support-hours" if severity == "WARNING" else "urgent"
-
-
-def pagerduty_service_name(system: System, route: PagingRoute) -> str:
-    """`pace-web` pages now; `pace-web-warnings` pages in support hours."""
-    return f"pace-{system}" if route == "urgent" else f"pace-{system}-warnings"
-
-
-@dataclass(frozen=True)
-class Aggregation:
-    alignment_period: str = "60s"
-    per_series_aligner: str = "ALIGN_MEAN"
-    cross_series_reducer: str | None = None
-    group_by_fields: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """A `condition_threshold`: the filter's aligned series compared with a value."""
-
-    name: str
-    filter: str
-    threshold: float
-    comparison: Literal["COMPARISON_GT", "COMPARISON_LT"] = "COMPARISON_GT"
-    duration: str = "300s"
-    aggregation: Aggregation | None = field(default_factory=Aggregation)
-    denominator_filter: str | None = None  # makes the condition a ratio
-    denominator_aggregation: Aggregation | None = None
-    forecast_horizon: str | None = None  # compare the forecast, not the present value
-    missing_data: str | None = None  # e.g. EVALUATION_MISSING_DATA_ACTIVE: silence is an outage
-
-
-@dataclass(frozen=True)
-class LogMatch:
-    """A matched-log condition: any log entry matching the filter opens an incident."""
-
-    name: str
-    filter: str
-
-
-@dataclass(frozen=True)
-class AlertSpec:
-    key: str  # slug: the policy's id and display name suffix
-    title: str
-    system: System
-    family: Family
-    severity: Severity
-    summary: str  # what it means, first sentence of the documentation
-    first_steps: str  # markdown: where to look first
-    runbook: str  # file stem under docs/runbooks/
-    conditions: Sequence[Threshold | LogMatch]
-    combiner: Literal["OR", "AND"] = "OR"
-    # False: notify the support email only (a notification, not a page).
-    page: bool = True
 
 
 @dataclass(frozen=True)
@@ -205,7 +136,7 @@ class Alerting(Construct):
         self.email_channel: str = email.name
         pagerduty: dict[tuple[System, PagingRoute], str] = {}
         for (system, route), key in props.pagerduty_keys.items():
-            service = pagerduty_service_name(system, route)
+            service = pagerduty_service(system, route)
             channel = MonitoringNotificationChannel(
                 self,
                 f"pagerduty-{service.removeprefix('pace-')}",

@@ -12,20 +12,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pace_infra.config import Thresholds
-from pace_infra.constructs.alerting import Aggregation, AlertSpec, LogMatch, Threshold
-from pace_infra.filters import monitoring_filter, slo_burn_rate
-
-LB_REQUESTS = "loadbalancing.googleapis.com/https/request_count"
-LB_LATENCIES = "loadbalancing.googleapis.com/https/total_latencies"
-# The CRM's Ingress lives in namespace pace-web: GKE names its URL map k8s2-um-...-pace-web-...
-WEB_URL_MAP = 'resource.label.url_map_name=monitoring.regex.full_match(".*-pace-web-.*")'
-# The AI backend's public endpoints go through the CRM Ingress's path rule /api/ai/*.
-AI_PATH_RULE = 'resource.label.matched_url_path_rule="/api/ai/*"'
-SERVER_ERRORS = "metric.label.response_code_class=500"
-
-
-def lb_filter(metric: str, *selectors: str) -> str:
-    return " ".join((f'metric.type="{metric}"', 'resource.type="https_lb_rule"', *selectors))
+from pace_infra.monitoring.filters import (
+    LB_REQUESTS,
+    SERVER_ERRORS,
+    WEB_URL_MAP,
+    container_filter,
+    lb_filter,
+    log_metric_filter,
+    monitoring_filter,
+    node_filter,
+    slo_burn_rate,
+    sql_filter,
+)
+from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.names import WORKLOADS, errors_log_metric, namespace
 
 
 @dataclass(frozen=True)
@@ -37,23 +37,6 @@ class CatalogInputs:
     uptime_checks: Mapping[str, tuple[str, str]]  # name -> (system, check id)
     log_metrics: Mapping[str, str]  # log metric name -> metric type
     slo_names: Mapping[str, str]  # "<app>-availability|latency" -> SLO resource name
-
-
-def container_filter(namespace: str, metric: str) -> str:
-    return (
-        f'metric.type="kubernetes.io/container/{metric}" resource.type="k8s_container" '
-        f'resource.label.namespace_name="{namespace}"'
-    )
-
-
-def sql_filter(metric: str, project: str | None = None, instance: str | None = None) -> str:
-    """A Cloud SQL metric, of one instance when project and instance are given."""
-    text = (
-        f'metric.type="cloudsql.googleapis.com/database/{metric}" resource.type="cloudsql_database"'
-    )
-    if project and instance:
-        text += f' resource.label.database_id="{project}:{instance}"'
-    return text
 
 
 def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSpec]:
@@ -135,9 +118,9 @@ def _error_logs(system: str, metric_type: str, subject: str, t: Thresholds) -> A
         conditions=[
             Threshold(
                 name="Error log entries per minute",
-                filter=f'metric.type="{metric_type}" resource.type="k8s_container"'
-                if system != "data"
-                else f'metric.type="{metric_type}" resource.type="cloudsql_database"',
+                filter=log_metric_filter(
+                    metric_type, "cloudsql_database" if system == "data" else "k8s_container"
+                ),
                 threshold=t.error_logs_per_minute,
                 aggregation=Aggregation("60s", "ALIGN_SUM", "REDUCE_SUM"),
             )
@@ -355,7 +338,7 @@ def _platform_alerts(t: Thresholds) -> list[AlertSpec]:
             conditions=[
                 Threshold(
                     name=f"Allocatable {what} utilization",
-                    filter=f'metric.type="kubernetes.io/node/{metric}" resource.type="k8s_node"',
+                    filter=node_filter(metric),
                     threshold=t.node_allocatable_utilization,
                     duration="600s",
                 )
@@ -461,24 +444,21 @@ def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
                 ),
             ],
         ),
-        _error_logs("web", inputs.log_metrics["pace-errors-web"], "pace-web", t),
-        _error_logs("ai", inputs.log_metrics["pace-errors-ai"], "pace-ai", t),
-        *_workload_alerts("web", "pace-web", t),
-        *_workload_alerts("ai", "pace-ai", t),
+        *(
+            _error_logs(w, inputs.log_metrics[errors_log_metric(w)], namespace(w), t)
+            for w in WORKLOADS
+        ),
+        *(spec for w in WORKLOADS for spec in _workload_alerts(w, namespace(w), t)),
         *_platform_alerts(t),
     ]
     for instance, max_connections in inputs.databases.items():
-        metric_type = inputs.log_metrics[database_log_metric(instance)]
+        metric_type = inputs.log_metrics[errors_log_metric(instance)]
         error_logs = _error_logs("data", metric_type, instance, t)
         specs.append(replace(error_logs, key=f"data-{instance}-error-logs"))
         specs.extend(_database_alerts(inputs.project_id, instance, max_connections, t))
     for name, (system, check_id) in inputs.uptime_checks.items():
         specs.extend(_uptime(name, system, check_id))
     for slo_key, slo_name in inputs.slo_names.items():
-        system = "web" if slo_key.startswith("pace-web") else "ai"
+        system = "web" if slo_key.startswith(namespace("web")) else "ai"
         specs.extend(_burn_rate_alerts(slo_key, system, slo_name))
     return specs
-
-
-def database_log_metric(instance: str) -> str:
-    return f"pace-errors-{instance}"

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
 from constructs import Construct
 
 from pace_infra.constructs.propagation_wait import PropagationWait, PropagationWaitProps
+from pace_infra.monitoring.model import UptimeCheck
 
 # At least three checker regions (Google's minimum when regions are chosen); an alert needs two
 # of them failing, so one region's network trouble never pages anyone.
@@ -22,13 +23,6 @@ CHECKER_REGIONS: tuple[str, ...] = ("EUROPE", "USA", "ASIA_PACIFIC")
 # How long Cloud Monitoring may take to see a new log-based metric, by its own error message
 # ("it could take up to 10 minutes to become available").
 LOG_METRIC_PROPAGATION_SECONDS = 600
-
-
-@dataclass(frozen=True)
-class UptimeCheck:
-    name: str
-    host: str
-    path: str
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,9 @@ from cdktf_cdktf_provider_google.monitoring_slo import (
 )
 from constructs import Construct
 
+from pace_infra.monitoring.model import ApplicationSli
+
 ROLLING_DAYS = 28
-
-
-@dataclass(frozen=True)
-class ApplicationSli:
-    name: str  # pace-web | pace-ai
-    requests_filter: str  # LB request_count of this application's requests
-    latencies_filter: str  # LB total_latencies of the same requests
-    errors_filter: str  # the requests that count as failed (5xx)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""Every name PACE gives: resources, namespaces, databases, service accounts, signals, paging.
+
+One module owns the convention `pace-<env>-<thing>` (and `pace-<system>` for what a cluster or a
+PagerDuty account holds once), so that what one stack creates and what another stack, a test or
+a tool refers to cannot drift apart: renaming an instance here renames the alerts that watch it.
+
+Light on purpose (no provider bindings): tools such as `make ci-credentials` derive names from
+an environment file without loading cdktf.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+# The two application systems; each has a namespace, a node pool and a workload identity.
+Workload = Literal["web", "ai"]
+WORKLOADS: tuple[Workload, ...] = ("web", "ai")
+# What an alert belongs to, and so which PagerDuty service it pages.
+System = Literal["web", "ai", "data", "platform"]
+# Which PagerDuty service of a system: urgent (any hour) or support-hours (WARNING alerts).
+PagingRoute = Literal["urgent", "support-hours"]
+
+FEDERATION_PROVIDER_ID = "bitbucket-pipelines"
+# Artifact Registry repository of the application images (one per project).
+IMAGE_REPOSITORY_ID = "pace-images"
+
+
+def namespace(workload: Workload) -> str:
+    """The Kubernetes namespace of a system: `pace-web`, `pace-ai`."""
+    return f"pace-{workload}"
+
+
+def errors_log_metric(subject: str) -> str:
+    """The log-based metric counting a subject's error entries: a namespace's or an instance's."""
+    return f"pace-errors-{subject}"
+
+
+def pagerduty_service(system: System, route: PagingRoute) -> str:
+    """`pace-web` pages now; `pace-web-warnings` pages in support hours."""
+    return f"pace-{system}" if route == "urgent" else f"pace-{system}-warnings"
+
+
+@dataclass(frozen=True)
+class Database:
+    """One of PACE's Cloud SQL instances, as the stacks create it and the alerts watch it."""
+
+    key: str  # construct id, also the stem of its logical ids: "pace-db"
+    database: str  # the one database inside the instance
+    workload: Workload  # the only system whose identity may connect
+
+
+# Pace DB: the CRM's business data. PACE AI DB: conversations, transcripts, agent state,
+# embeddings.
+PACE_DB = Database("pace-db", "pace", "web")
+PACE_AI_DB = Database("pace-ai-db", "pace_ai", "ai")
+
+
+@dataclass(frozen=True)
+class EnvNames:
+    """The names of one environment's resources: `EnvNames("prod").cluster == "pace-prod-gke"`."""
+
+    env: str
+
+    @property
+    def prefix(self) -> str:
+        """`pace-<env>`: the network's resources take it as their prefix."""
+        return f"pace-{self.env}"
+
+    def resource(self, thing: str) -> str:
+        return f"{self.prefix}-{thing}"
+
+    @property
+    def cluster(self) -> str:
+        return self.resource("gke")
+
+    @property
+    def node_service_account(self) -> str:
+        return self.resource("gke-nodes")
+
+    def workload_service_account(self, workload: Workload) -> str:
+        """The Google service account a system's pods act as (Workload Identity)."""
+        return self.resource(workload)
+
+    def database_instance(self, database: Database) -> str:
+        """`pace-prod-db`, `pace-prod-ai-db`: the Cloud SQL instance name."""
+        return self.resource(database.key.removeprefix("pace-"))
+
+    @property
+    def edge_prefix(self) -> str:
+        """The CRM's public edge (static IP, Cloud Armor policy, certificate)."""
+        return self.resource("web")
+
+    @property
+    def ci_service_account(self) -> str:
+        return self.resource("ci")
+
+    @property
+    def deploy_service_account(self) -> str:
+        return self.resource("deploy")
+
+    @property
+    def planner_service_account(self) -> str:
+        return self.resource("planner")
+
+    @property
+    def gitops_secret(self) -> str:
+        """Secret Manager secret holding Argo CD's read credential of the GitOps repository."""
+        return self.resource("gitops-repo")
+
+    @property
+    def federation_pool(self) -> str:
+        return self.resource("bitbucket")
+
+    def federation_provider(self, project_number: str) -> str:
+        """The provider's resource name, as STS's audience and `WIF_PROVIDER` use it."""
+        return (
+            f"projects/{project_number}/locations/global/workloadIdentityPools/"
+            f"{self.federation_pool}/providers/{FEDERATION_PROVIDER_ID}"
+        )
+
+
+def stack_name(env: str, unit: str) -> str:
+    """A deploy unit's stack in one environment: `prod-databases`."""
+    return f"{env}-{unit}"
+
+
+def service_account_email(account_id: str, project_id: str) -> str:
+    return f"{account_id}@{project_id}.iam.gserviceaccount.com"
