@@ -78,26 +78,26 @@ test: lint validate pytest
 
 # Regenerates docs/identity-matrix.md from a fresh synth (a test fails when it is stale).
 identity-matrix: synth
-	@$(VENV_PY) -m pace_infra.review.identity
+	@$(VENV_PY) -m pace_infra.tools.review.identity
 
-# Regenerates pace_infra/review/forcenew.json from the pinned provider's schema (tools/forcenew).
+# Regenerates pace_infra/tools/review/forcenew.json from the pinned provider's schema (tools/forcenew).
 forcenew: synth
-	@$(VENV_PY) -m pace_infra.review.forcenew
+	@$(VENV_PY) -m pace_infra.tools.review.forcenew
 
 # --- the real providers -----------------------------------------------------------------------
 # Built from their Go modules into ~/.cache/pace-infra (PACE_CACHE_DIR), once per machine, and
 # reused by every clone, `make test` and CI; taken from the registry where it answers instead.
 providers: .venv/.synced
-	@$(VENV_PY) -m pace_infra.toolchain
+	@$(VENV_PY) -m pace_infra.tools.toolchain
 
 # The CLI's path only (the machine's terraform, else OpenTofu built from its module), for
 # TERRAFORM_BINARY_NAME, which `cdktf deploy` runs in its place.
 cli-path: .venv/.synced
-	@$(VENV_PY) -m pace_infra.toolchain --cli-path
+	@$(VENV_PY) -m pace_infra.tools.toolchain --cli-path
 
 # Synthesizes first when cdktf.out is older than the code.
 validate: deps
-	@$(VENV_PY) -m pace_infra.toolchain.validate $(VALIDATE_ARGS)
+	@$(VENV_PY) -m pace_infra.tools.toolchain.validate $(VALIDATE_ARGS)
 
 checkov: deps $(CHECKOV)
 	@rm -rf .checkov-synth && CDKTF_OUTDIR=.checkov-synth $(VENV_PY) main.py
@@ -107,26 +107,26 @@ snapshots: deps
 	$(VENV_PY) -m pytest tests/stacks --snapshot-update
 
 bench: deps
-	$(VENV_PY) -m pace_infra.bench
+	$(VENV_PY) -m pace_infra.tools.bench
 
 # Synthesizes the working tree and the base (default: merge base with main) in parallel.
 review: deps
-	@$(VENV_PY) -m pace_infra.review $(if $(BASE),--base $(BASE)) $(REVIEW_ARGS)
+	@$(VENV_PY) -m pace_infra.tools.review $(if $(BASE),--base $(BASE)) $(REVIEW_ARGS)
 
 deploy-order: deps
 	@test -n "$(ENV)" || { echo "usage: make deploy-order ENV=<env>" >&2; exit 2; }
 	@$(VENV_PY) main.py
-	@$(VENV_PY) -m pace_infra.deploy_order $(ENV)
+	@$(VENV_PY) -m pace_infra.tools.deploy_order $(ENV)
 
 # Plans of every stack against its real backend, with the caller's credentials (exit 2 without).
 plan: synth
 	@test -n "$(ENV)" || { echo "usage: make plan ENV=<env>" >&2; exit 2; }
-	@$(VENV_PY) -m pace_infra.plan $(ENV) $(PLAN_ARGS)
+	@$(VENV_PY) -m pace_infra.tools.plan $(ENV) $(PLAN_ARGS)
 
 # Applies exactly the saved plans of this commit (the pipeline's deploy step).
 apply-plan: synth
 	@test -n "$(ENV)" || { echo "usage: make apply-plan ENV=<env>" >&2; exit 2; }
-	@$(VENV_PY) -m pace_infra.plan.apply $(ENV) $(if $(STACKS),--stacks $(STACKS))
+	@$(VENV_PY) -m pace_infra.tools.plan.apply $(ENV) $(if $(STACKS),--stacks $(STACKS))
 
 # The first bring-up of a new environment only (no state yet, so downstream stacks cannot be
 # planned ahead): everything but bootstrap and cicd, in dependency order, unreviewed. Later
@@ -139,7 +139,7 @@ deploy: deps
 
 # Writes .ci-credentials/ and prints the export line; use: eval "$$(make -s ci-credentials)".
 ci-credentials: .venv/.synced
-	@$(VENV_PY) -m pace_infra.ci_credentials $(if $(filter planner,$(CI_IDENTITY)),--planner $(ENV))
+	@$(VENV_PY) -m pace_infra.tools.ci_credentials $(if $(filter planner,$(CI_IDENTITY)),--planner $(ENV))
 
 clean:
 	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate .terraform-plan plans

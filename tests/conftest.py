@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pace_infra.cli import use_pinned_node
+from pace_infra.tools.cli import use_pinned_node
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,6 +48,6 @@ def stacks(synth_dir) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def toolchain():
     """The real toolchain (CLI and providers) for the tests that run it: built or found once."""
-    from pace_infra.toolchain.setup import prepare
+    from pace_infra.tools.toolchain.setup import prepare
 
     return prepare()

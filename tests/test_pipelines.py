@@ -8,7 +8,8 @@ import re
 import pytest
 import yaml
 
-from pace_infra import ci_credentials, units
+from pace_infra import units
+from pace_infra.tools import ci_credentials
 from tests.conftest import REPO
 
 PIPELINES = yaml.safe_load((REPO / "bitbucket-pipelines.yml").read_text())

@@ -114,6 +114,6 @@ class NodePool(Construct):
             ),
         )
         # Some node_config fields replace the pool (service_account, oauth_scopes, ... in
-        # pace_infra/review/forcenew.json); a moved logical id would too.
+        # pace_infra/tools/review/forcenew.json); a moved logical id would too.
         pool.override_logical_id(f"node_pool_{props.name}")
         self.name: str = pool.name

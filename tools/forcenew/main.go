@@ -2,10 +2,10 @@
 // types named on the command line, or all), the attribute paths whose change makes Terraform
 // replace the resource: the facts `make review` flags replacements from.
 //
-// go.mod requires exactly the provider version pace_infra/toolchain/pins.py builds, so the
+// go.mod requires exactly the provider version pace_infra/tools/toolchain/pins.py builds, so the
 // dependency versions are the provider's own; go.sum holds the provider's pinned hash and lines
 // of the provider's go.sum at its release commit, nothing else (`go mod tidy` only removed lines).
-// Run it through `python -m pace_infra.review.forcenew`, which builds it into the tool cache.
+// Run it through `python -m pace_infra.tools.review.forcenew`, which builds it into the tool cache.
 package main
 
 import (

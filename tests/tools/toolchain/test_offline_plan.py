@@ -1,0 +1,46 @@
+"""The stacks without data sources, planned by the real provider against an empty state."""
+
+from __future__ import annotations
+
+import pytest
+
+from pace_infra.tools.toolchain.offline_plan import (
+    OfflinePlanError,
+    offline_plannable,
+    plan_offline,
+)
+
+OFFLINE = ("bootstrap", "network", "edge")
+
+
+def test_exactly_the_stacks_without_data_sources_plan_offline(stacks):
+    plannable = {name for name, doc in stacks.items() if offline_plannable(doc)}
+    assert plannable == {f"{env}-{unit}" for env in ("dev", "staging", "prod") for unit in OFFLINE}
+
+
+@pytest.mark.parametrize("unit", OFFLINE)
+def test_a_first_apply_creates_every_resource_and_nothing_else(toolchain, stacks, tmp_path, unit):
+    document = stacks[f"prod-{unit}"]
+    plan = plan_offline(document, tmp_path, toolchain)
+    planned = {c["address"]: c["change"]["actions"] for c in plan["resource_changes"]}
+    declared = {f"{kind}.{name}" for kind, items in document["resource"].items() for name in items}
+    assert set(planned) == declared
+    assert set(map(tuple, planned.values())) == {("create",)}
+
+
+def test_the_state_bucket_is_planned_as_configured(toolchain, stacks, tmp_path):
+    plan = plan_offline(stacks["prod-bootstrap"], tmp_path, toolchain)
+    (bucket,) = (
+        c["change"]["after"]
+        for c in plan["resource_changes"]
+        if c["type"] == "google_storage_bucket"
+    )
+    assert bucket["force_destroy"] is False
+    assert bucket["versioning"] == [{"enabled": True}]
+    # default_labels reach the planned labels, with the keys as written (managed-by, not _by).
+    assert bucket["effective_labels"]["managed-by"] == "cdktf"
+
+
+def test_a_stack_reading_remote_state_is_refused_with_the_reason(toolchain, stacks, tmp_path):
+    with pytest.raises(OfflinePlanError, match=r"reads data sources \(terraform_remote_state\)"):
+        plan_offline(stacks["prod-gke"], tmp_path, toolchain)
