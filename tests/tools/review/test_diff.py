@@ -7,10 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pace_infra.tools.deploy_order import environment_order
 from pace_infra.tools.review import diff, model, render
 from pace_infra.tools.review.__main__ import main as review_main
-from pace_infra.units import UNITS, order_problem
 
 
 def _write(root: Path, stacks: dict[str, dict[str, dict[str, dict]]]) -> Path:
@@ -286,46 +284,6 @@ def test_public_ip_on_pace_db_is_flagged(synth_dir, environments, tmp_path):
 
 def test_the_same_synth_reviews_clean(synth_dir):
     assert diff.review(synth_dir, synth_dir) == []
-
-
-# --- deploy order -------------------------------------------------------------------------------
-
-
-def test_order_problem_names_a_stack_before_its_dependency():
-    dependencies = {"db": ["net", "gke"], "gke": ["net"], "net": [], "edge": []}
-    assert order_problem(["net", "gke", "db", "edge"], dependencies) is None
-    assert order_problem(["net", "db", "gke", "edge"], dependencies) == (
-        "db depends on gke, which comes after it"
-    )
-    assert (
-        order_problem(["gke", "db"], dependencies)
-        == "gke depends on net, which is not in the order"
-    )
-
-
-def test_environment_order_refuses_a_manifest_the_registry_does_not_match():
-    manifest = {
-        "stacks": {
-            "prod-network": {"dependencies": ["prod-gke"]},
-            "prod-gke": {"dependencies": []},
-        }
-    }
-    with pytest.raises(ValueError, match="prod-network depends on prod-gke, which comes after it"):
-        environment_order(manifest, "prod")
-    manifest = {"stacks": {"prod-network": {}, "prod-extra": {}}}
-    with pytest.raises(ValueError, match="not in the deploy-unit registry: prod-extra"):
-        environment_order(manifest, "prod")
-
-
-def test_environment_order_from_the_synthesized_manifest(synth_dir):
-    manifest = json.loads((synth_dir / "manifest.json").read_text())
-    order = environment_order(manifest, "prod")
-    # The registry's order: bootstrap holds the state bucket every other backend needs.
-    assert order == [f"prod-{unit}" for unit in UNITS]
-    for name in order:
-        for dependency in manifest["stacks"][name]["dependencies"]:
-            assert order.index(dependency) < order.index(name), (dependency, name)
-    assert set(order) == {n for n in manifest["stacks"] if n.startswith("prod-")}
 
 
 def test_changes_inside_json_strings_are_shown_by_path(tmp_path):
