@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -24,6 +24,8 @@ help:
 	@echo "make providers  build or find the Terraform CLI and the pinned providers, and say which"
 	@echo "make forcenew   regenerate the replacement facts review reads from the pinned google provider"
 	@echo "make identity-matrix  regenerate docs/identity-matrix.md (every IAM grant) from a synth"
+	@echo "make config-reference regenerate docs/reference/config.md (every config key) from the schema"
+	@echo "make check-config     validate environments/*.yaml only"
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
@@ -79,6 +81,11 @@ test: lint validate pytest
 # Regenerates docs/identity-matrix.md from a fresh synth (a test fails when it is stale).
 identity-matrix: synth
 	@$(VENV_PY) -m pace_infra.tools.review.identity
+
+# Regenerates docs/reference/config.md from the schema's field comments (a test fails when it
+# is stale). Needs no synth: the config package loads no provider binding.
+config-reference: .venv/.synced
+	@$(VENV_PY) -m pace_infra.tools.config_reference
 
 # Regenerates pace_infra/tools/review/forcenew.json from the pinned provider's schema (tools/forcenew).
 forcenew: synth

@@ -45,8 +45,8 @@ class Signals(Construct):
         metrics: list[ITerraformDependable] = []
         for name, log_filter in props.log_metrics.items():
             metric = LoggingMetric(self, f"log-{name}", name=name, filter=log_filter)
-            # A literal type, not a reference (see pace_infra/filters.py); alerts wait for the
-            # metric through `dependables` instead.
+            # A literal type, not a reference (see pace_infra/monitoring/filters.py); alerts wait
+            # for the metric through `dependables` instead.
             self.log_metric_types[name] = f"logging.googleapis.com/user/{name}"
             metrics.append(metric)
         self.dependables: list[ITerraformDependable] = list(metrics)
