@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import UptimeTarget
 from pace_infra.constructs.propagation_wait import PropagationWait, PropagationWaitProps
 
 # At least three checker regions (Google's minimum when regions are chosen); an alert needs two
@@ -25,18 +26,11 @@ LOG_METRIC_PROPAGATION_SECONDS = 600
 
 
 @dataclass(frozen=True)
-class UptimeCheck:
-    name: str
-    host: str
-    path: str
-
-
-@dataclass(frozen=True)
 class SignalsProps:
     project_id: str
     # log metric name -> logging filter (a counter of matching entries)
     log_metrics: Mapping[str, str]
-    uptime_checks: Sequence[UptimeCheck]
+    uptime_checks: Sequence[UptimeTarget]
     labels: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -21,7 +21,7 @@ from pace_infra.config import Environment
 from pace_infra.constructs.alerting import Alerting, AlertingProps, PagingRoute, System
 from pace_infra.constructs.dashboards import Dashboards, DashboardsProps
 from pace_infra.constructs.service_levels import ApplicationSli, ServiceLevels, ServiceLevelsProps
-from pace_infra.constructs.signals import Signals, SignalsProps, UptimeCheck
+from pace_infra.constructs.signals import Signals, SignalsProps
 from pace_infra.constructs.telemetry import TelemetryWriter, TelemetryWriterProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.dashboard_catalog import dashboards
@@ -77,9 +77,7 @@ class MonitoringStack(PaceStack):
             props=SignalsProps(
                 project_id=env.project_id,
                 log_metrics=log_metrics,
-                uptime_checks=[
-                    UptimeCheck(c.name, c.host, c.path) for c in monitoring.uptime_checks
-                ],
+                uptime_checks=monitoring.uptime_checks,
                 labels=labels,
             ),
         )
