@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from ipaddress import IPv4Network
 from pathlib import Path
 
@@ -111,3 +111,26 @@ def test_props_take_the_shared_value_types():
     assert types[("PostgresInstanceProps", "size")] == "SqlInstanceSize"
     assert types[("PostgresInstanceProps", "backups")] == "BackupPolicy"
     assert types[("PostgresInstanceProps", "database_version")] == "PostgresVersion"
+
+
+def test_props_repeat_no_default_the_config_owns():
+    from pace_infra.constructs.artifact_registry import ImageRepositoryProps
+    from pace_infra.constructs.audit_trail import AuditTrailProps
+    from pace_infra.constructs.gke import GkeClusterProps
+    from pace_infra.constructs.network import NetworkProps
+    from pace_infra.constructs.postgres import PostgresInstanceProps
+
+    owned_by_config = {
+        GkeClusterProps: ("release_channel",),
+        NetworkProps: ("allow_iap_ssh", "flow_log_sampling", "load_balancer_ports"),
+        PostgresInstanceProps: ("database_version", "availability"),
+        ImageRepositoryProps: ("keep_recent_versions",),
+        AuditTrailProps: ("retention_days",),
+    }
+    defaulted = [
+        f"{cls.__name__}.{f.name}"
+        for cls, names in owned_by_config.items()
+        for f in fields(cls)
+        if f.name in names and (f.default is not MISSING or f.default_factory is not MISSING)
+    ]
+    assert defaulted == []
