@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pace_infra.config.values import GoogleSignIn
+
 ARGO_HELM = "https://argoproj.github.io/argo-helm"
 ARGO_CD_CHART_VERSION = "8.5.10"  # Argo CD v3.1.8
 ARGOCD_APPS_CHART_VERSION = "2.0.2"
@@ -56,18 +58,6 @@ def argocd_images(high_availability: bool) -> tuple[ContainerImage, ...]:
     if high_availability:
         return (ARGOCD_IMAGE, REDIS_IMAGE, HAPROXY_IMAGE)
     return (ARGOCD_IMAGE, REDIS_IMAGE)
-
-
-@dataclass(frozen=True)
-class GoogleSignIn:
-    """Sign-in with Google accounts through Argo CD's own OIDC client (no Dex to run)."""
-
-    client_id: str  # OAuth 2.0 client of type "Web application"
-    # Emails given role:admin. Google's ID tokens carry no groups claim, so admins are named
-    # one by one; everyone else who signs in can only read.
-    admins: tuple[str, ...]
-    # Argo CD's external URL: the redirect URI `<url>/auth/callback` is registered on the client.
-    url: str = "https://localhost:8080"
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,10 @@ class ImageRepositoryProps:
     repository_id: str  # e.g. pace-prod-images
     location: str
     project_id: str
+    # Per image: the last N builds stay, for rollbacks (cicd.keep_recent_images: config owns the
+    # default).
+    keep_recent_versions: int
     labels: Mapping[str, str] = field(default_factory=dict)
-    keep_recent_versions: int = 20  # per image: the last N builds stay, for rollbacks
     delete_untagged_after_days: int = 14
     readers: tuple[str, ...] = ()  # IAM members that pull (GKE nodes)
     writers: tuple[str, ...] = ()  # IAM members that push (CI)

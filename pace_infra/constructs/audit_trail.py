@@ -52,7 +52,9 @@ class AuditTrailProps:
     project_id: str
     location: str  # the log bucket's region
     bucket_id: str
-    retention_days: int = 365
+    # No default here: the environment's audit_log_retention_days (400) is the one, and a second
+    # default (this was 365) would only disagree with it.
+    retention_days: int
     # Locked: retention cannot be reduced and the bucket cannot be deleted. False only where
     # the environment must be torn down by Terraform (dev).
     locked: bool = True

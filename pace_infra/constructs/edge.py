@@ -28,6 +28,8 @@ from cdktf_cdktf_provider_google.compute_security_policy import (
 from cdktf_cdktf_provider_google.compute_ssl_policy import ComputeSslPolicy
 from constructs import Construct
 
+from pace_infra.config.values import EdgePolicy
+
 # Cloud Armor's preconfigured OWASP Top 10 rule sets (sensitivity 1: the fewest false positives),
 # plus cve-canary for Log4Shell (CKV_GCP_73).
 OWASP_RULE_SETS: tuple[str, ...] = (
@@ -47,9 +49,8 @@ DEFAULT_RULE_PRIORITY = 2147483647  # Cloud Armor's default rule
 @dataclass(frozen=True)
 class EdgeProps:
     name_prefix: str  # pace-<env>-web
-    waf_preview: bool = False  # True: OWASP rules only log what they would block
-    rate_limit_per_minute: int = 600
-    ssl_profile: str = "MODERN"
+    # WAF mode (preview: OWASP rules only log what they would block), rate limit, TLS profile.
+    policy: EdgePolicy = field(default_factory=EdgePolicy)
     labels: Mapping[str, str] = field(default_factory=dict)
     # The address, the Cloud Armor policy and the SSL policy are attached by name to load
     # balancer resources GKE creates from the Ingress: deleting one that is in use fails ("is
@@ -94,7 +95,7 @@ class Edge(Construct):
             ComputeSecurityPolicyRule(
                 priority=1000 + index,
                 action="deny(403)",
-                preview=props.waf_preview,
+                preview=props.policy.waf_mode == "preview",
                 description=f"OWASP: {rule_set}",
                 match=_match(f"evaluatePreconfiguredWaf('{rule_set}', {{'sensitivity': 1}})"),
             )
@@ -124,7 +125,7 @@ class Edge(Construct):
                 exceed_action="deny(429)",
                 enforce_on_key="IP",
                 rate_limit_threshold=ComputeSecurityPolicyRuleRateLimitOptionsRateLimitThreshold(
-                    count=props.rate_limit_per_minute, interval_sec=60
+                    count=props.policy.rate_limit_per_minute, interval_sec=60
                 ),
             ),
         )
@@ -163,7 +164,7 @@ class Edge(Construct):
             name=f"{prefix}-tls",
             description="TLS 1.2+ with modern cipher suites.",
             min_tls_version="TLS_1_2",
-            profile=props.ssl_profile,
+            profile=props.policy.ssl_profile,
             lifecycle=protected,
         )
         ssl.override_logical_id("web_tls")

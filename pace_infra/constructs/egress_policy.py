@@ -37,6 +37,7 @@ from cdktf_cdktf_provider_kubernetes.network_policy_v1 import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import EgressEndpoint
 from pace_infra.constructs.private_google_apis import (
     GOOGLE_DIRECT_CONNECTIVITY_RANGE,
     PRIVATE_GOOGLE_APIS_RANGE,
@@ -56,21 +57,12 @@ CLOUD_SQL_PORTS = (3307, 5432)
 
 
 @dataclass(frozen=True)
-class AllowedEndpoint:
-    """An external endpoint by its published ranges (TCP)."""
-
-    name: str
-    cidrs: tuple[str, ...]
-    ports: tuple[int, ...] = (HTTPS,)
-
-
-@dataclass(frozen=True)
 class EgressRules:
     """Where pods of the namespace may connect; everything else is refused."""
 
     cloud_sql_range: str  # the Private Service Access range Cloud SQL private IPs come from
     to_namespaces: tuple[str, ...] = ()  # other application namespaces, by name
-    endpoints: tuple[AllowedEndpoint, ...] = ()
+    endpoints: tuple[EgressEndpoint, ...] = ()
 
 
 def _tcp(*ports: int) -> list[NetworkPolicyV1SpecEgressPorts]:
@@ -146,7 +138,7 @@ def egress_allowances(rules: EgressRules) -> dict[str, list[NetworkPolicyV1SpecE
     for endpoint in rules.endpoints:
         allowances[f"allow-egress-{endpoint.name}"] = [
             NetworkPolicyV1SpecEgress(
-                to=[_cidr(cidr) for cidr in endpoint.cidrs], ports=_tcp(*endpoint.ports)
+                to=[_cidr(str(cidr)) for cidr in endpoint.cidrs], ports=_tcp(*endpoint.ports)
             )
         ]
     return allowances

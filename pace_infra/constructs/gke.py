@@ -38,6 +38,8 @@ from cdktf_cdktf_provider_google.project_iam_member import ProjectIamMember
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from constructs import Construct
 
+from pace_infra.config.values import MaintenanceWindow, ReleaseChannel
+
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 NODE_IMAGE = "COS_CONTAINERD"
 # What a node needs on the project: write logs and metrics, read monitoring metadata (the
@@ -64,12 +66,10 @@ class GkeClusterProps:
     # Cloud KMS key (projects/.../cryptoKeys/...) that encrypts Secrets in etcd; in the
     # cluster's region, GKE's service agent allowed to use it (both in the bootstrap stack).
     secrets_encryption_key: str
+    release_channel: ReleaseChannel  # the environment's config owns the default
     labels: Mapping[str, str] = field(default_factory=dict)
-    release_channel: str = "REGULAR"
     deletion_protection: bool = True
-    maintenance_start_time: str = "2025-01-04T02:00:00Z"
-    maintenance_end_time: str = "2025-01-04T08:00:00Z"
-    maintenance_recurrence: str = "FREQ=WEEKLY;BYDAY=SA,SU"
+    maintenance: MaintenanceWindow = field(default_factory=MaintenanceWindow)
     # Pod-to-pod traffic on one node goes through the VPC, so flow logs and firewall see it
     # (CKV_GCP_61). It costs flow-log volume, already bounded by the subnet's sampling rate.
     intranode_visibility: bool = True
@@ -218,9 +218,9 @@ class GkeCluster(Construct):
             ),
             maintenance_policy=ContainerClusterMaintenancePolicy(
                 recurring_window=ContainerClusterMaintenancePolicyRecurringWindow(
-                    start_time=props.maintenance_start_time,
-                    end_time=props.maintenance_end_time,
-                    recurrence=props.maintenance_recurrence,
+                    start_time=props.maintenance.start_time,
+                    end_time=props.maintenance.end_time,
+                    recurrence=props.maintenance.recurrence,
                 )
             ),
             authenticator_groups_config=(

@@ -40,6 +40,7 @@ from cdktf_cdktf_provider_kubernetes.service_account_v1 import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import Quota
 from pace_infra.constructs.egress_policy import NAMESPACE_NAME_LABEL, EgressPolicies, EgressRules
 from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
 
@@ -47,15 +48,6 @@ from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
 # manifests: DaemonSet `collector` in gmp-system, not on the host network).
 MANAGED_PROMETHEUS_NAMESPACE = "gmp-system"
 NAMESPACE_DELETE_TIMEOUT = "20m"  # long enough for load balancers and Argo CD finalizers
-
-
-@dataclass(frozen=True)
-class Quota:
-    requests_cpu: str
-    requests_memory: str
-    limits_cpu: str
-    limits_memory: str
-    pods: int
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from cdktf_cdktf_provider_google.service_networking_connection import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import NatSettings
+
 # Where Google's load balancers and health checkers connect from (GCLB, not the internet).
 GCLB_HEALTH_CHECK_RANGES: tuple[str, ...] = ("35.191.0.0/16", "130.211.0.0/22")
 # Where IAP TCP forwarding connects from.
@@ -47,7 +49,8 @@ DENY_ALL_PRIORITY = 65534
 
 @dataclass(frozen=True)
 class NetworkProps:
-    """What the network needs; defaults are the secure choice."""
+    """What the network needs. The environment's config owns the defaults of the settings it
+    names (allow_iap_ssh, flow_log_sampling, load_balancer_ports); NAT's are NatSettings'."""
 
     name_prefix: str  # e.g. "pace-prod": every resource name starts with it
     region: str
@@ -55,14 +58,12 @@ class NetworkProps:
     pods_cidr: IPv4Network
     services_cidr: IPv4Network
     psa_cidr: IPv4Network
-    labels: Mapping[str, str] = field(default_factory=dict)
-    allow_iap_ssh: bool = False
-    flow_log_sampling: float = 0.5
-    nat_min_ports_per_vm: int = 64
-    nat_max_ports_per_vm: int = 4096
-    nat_log_filter: str = "ERRORS_ONLY"
+    allow_iap_ssh: bool
+    flow_log_sampling: float
     # Container ports Google's load balancers (and their health checks) connect to.
-    load_balancer_ports: tuple[int, ...] = (3000,)
+    load_balancer_ports: tuple[int, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    nat: NatSettings = field(default_factory=NatSettings)
 
 
 class Network(Construct):
@@ -139,9 +140,9 @@ class Network(Construct):
             # Dynamic port allocation requires endpoint-independent mapping off.
             enable_dynamic_port_allocation=True,
             enable_endpoint_independent_mapping=False,
-            min_ports_per_vm=props.nat_min_ports_per_vm,
-            max_ports_per_vm=props.nat_max_ports_per_vm,
-            log_config=ComputeRouterNatLogConfig(enable=True, filter=props.nat_log_filter),
+            min_ports_per_vm=props.nat.min_ports_per_vm,
+            max_ports_per_vm=props.nat.max_ports_per_vm,
+            log_config=ComputeRouterNatLogConfig(enable=True, filter=props.nat.log_filter),
         )
         nat.override_logical_id("nat")
 

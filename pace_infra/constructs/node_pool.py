@@ -19,6 +19,7 @@ from cdktf_cdktf_provider_google.container_node_pool import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import NodePoolSize
 from pace_infra.constructs.gke import CLOUD_PLATFORM_SCOPE, NODE_IMAGE
 
 
@@ -41,12 +42,9 @@ class NodePoolProps:
     name: str
     cluster_id: str
     location: str
-    machine_type: str
-    min_nodes: int  # totals across the cluster's zones
-    max_nodes: int
+    size: NodePoolSize  # machine type, node counts (totals across zones), disk
     service_account_email: str
     network_tag: str  # the tag the network's firewall rules target
-    disk_size_gb: int = 100
     # Kubernetes node labels, and taints that keep everything without a toleration off the pool.
     node_labels: Mapping[str, str] = field(default_factory=dict)
     taints: tuple[tuple[str, str, str], ...] = ()  # (key, value, effect)
@@ -71,15 +69,15 @@ class NodePool(Construct):
             # only when scaling down), and the provider creates a pool with 0 nodes when neither
             # count is set: the cluster, whose default pool is removed, would start empty.
             # Per zone: 1 in dev's zonal cluster, 3 in a regional one.
-            initial_node_count=1 if props.min_nodes > 0 else 0,
+            initial_node_count=1 if props.size.min_nodes > 0 else 0,
             lifecycle=TerraformResourceLifecycle(
                 # ForceNew, and never read back as written once the autoscaler has acted.
                 ignore_changes=["initial_node_count"],
                 prevent_destroy=props.protect,
             ),
             autoscaling=ContainerNodePoolAutoscaling(
-                total_min_node_count=props.min_nodes,
-                total_max_node_count=props.max_nodes,
+                total_min_node_count=props.size.min_nodes,
+                total_max_node_count=props.size.max_nodes,
                 location_policy="BALANCED",
             ),
             management=ContainerNodePoolManagement(auto_repair=True, auto_upgrade=True),
@@ -88,8 +86,8 @@ class NodePool(Construct):
                 strategy="SURGE", max_surge=1, max_unavailable=0
             ),
             node_config=ContainerNodePoolNodeConfig(
-                machine_type=props.machine_type,
-                disk_size_gb=props.disk_size_gb,
+                machine_type=props.size.machine_type,
+                disk_size_gb=props.size.disk_size_gb,
                 disk_type="pd-balanced",
                 image_type=NODE_IMAGE,
                 service_account=props.service_account_email,

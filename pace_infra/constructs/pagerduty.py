@@ -44,6 +44,8 @@ from cdktf_cdktf_provider_pagerduty.team import Team
 from cdktf_cdktf_provider_pagerduty.team_membership import TeamMembership
 from constructs import Construct
 
+from pace_infra.config.values import SupportHours
+
 WEEK_SECONDS = 7 * 24 * 3600
 ESCALATION_DELAY_MINUTES = 5  # PagerDuty's guidance: escalate an unacknowledged page after 5
 ACK_TIMEOUT_SECONDS = "1800"  # an acknowledged incident re-alerts if nobody resolves it in 30 min
@@ -53,14 +55,6 @@ ACK_TIMEOUT_SECONDS = "1800"  # an acknowledged incident re-alerts if nobody res
 GROUPING_WINDOW_SECONDS = 15 * 60
 # Cloud Monitoring's PagerDuty integration (older name: Stackdriver).
 MONITORING_VENDOR = "Google Cloud Monitoring"
-
-
-@dataclass(frozen=True)
-class SupportHoursProps:
-    time_zone: str
-    start_time: str
-    end_time: str
-    days_of_week: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -79,7 +73,7 @@ class PagerDutyOnCallProps:
     name_suffix: str  # "" for prod, " (staging)" elsewhere: PagerDuty is one account
     members: Sequence[str]  # user emails, in rotation order
     rotation_start: str
-    support_hours: SupportHoursProps
+    support_hours: SupportHours
     services: Mapping[str, ServiceSpec]  # service name -> what it pages for, and how
     paging: bool = True
     team_name: str = "PACE Support"

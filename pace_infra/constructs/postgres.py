@@ -25,6 +25,14 @@ from cdktf_cdktf_provider_google.sql_database_instance import (
 from cdktf_cdktf_provider_google.sql_user import SqlUser
 from constructs import Construct
 
+from pace_infra.config.values import (
+    Availability,
+    BackupPolicy,
+    PostgresVersion,
+    SqlInstanceSize,
+    SqlMaintenanceWindow,
+)
+
 # Flags Checkov requires (CKV_GCP_108-111, 51-58) plus IAM database authentication. Values are
 # strings. log_statement=ddl, not mod/all: the AI DB holds transcripts, which must not be
 # copied into logs.
@@ -56,26 +64,22 @@ REPLICA_MAINTENANCE_WINDOW = "settings[0].maintenance_window"
 
 @dataclass(frozen=True)
 class PostgresInstanceProps:
-    """Defaults are the secure choice: HA, PITR, private IP only, deletion protection."""
+    """Defaults are the secure choice: PITR, private IP only, deletion protection. Version and
+    availability (REGIONAL, with a standby) are the environment config's to default."""
 
     name: str  # instance name, e.g. pace-prod-db
     project_id: str
     region: str
-    database_version: str
-    tier: str
-    disk_size_gb: int
-    disk_autoresize_limit_gb: int
+    database_version: PostgresVersion
+    availability: Availability
+    size: SqlInstanceSize  # tier, disk, max_connections (a flag the connections alert reads)
     network_id: str  # the VPC with Private Service Access
     psa_range_name: str  # the allocated range the instance's private IP comes from
     database_name: str  # the one database of this instance
-    max_connections: int = 200  # written as a flag: the connections alert compares against it
     # Application GSA emails that get an IAM database user and may connect to this instance only.
     iam_service_account_emails: tuple[str, ...] = ()
-    availability_type: str = "REGIONAL"
-    backup_start_time: str = "02:00"
-    retained_backups: int = 14
-    maintenance_day: int = 7
-    maintenance_hour: int = 3
+    backups: BackupPolicy = field(default_factory=BackupPolicy)
+    maintenance: SqlMaintenanceWindow = field(default_factory=SqlMaintenanceWindow)
     deletion_protection: bool = True
     # Destroying the database or the IAM users in Terraform leaves them in the instance
     # (deletion_policy ABANDON): a refactor that replaces the database resource must not drop
@@ -124,25 +128,26 @@ CONNECTORS_REQUIRED, CONNECTORS_NOT_REQUIRED = "REQUIRED", "NOT_REQUIRED"
 def _common_settings(props: PostgresInstanceProps) -> dict:
     """Settings a primary and its replica share (the replica drops its maintenance window)."""
     connectors = CONNECTORS_NOT_REQUIRED if props.dr_replica_region else CONNECTORS_REQUIRED
+    size = props.size
     return {
-        "tier": props.tier,
-        "edition": _edition(props.tier),
+        "tier": size.tier,
+        "edition": _edition(size.tier),
         "disk_type": "PD_SSD",
-        "disk_size": props.disk_size_gb,
+        "disk_size": size.disk_size_gb,
         "disk_autoresize": True,
-        "disk_autoresize_limit": props.disk_autoresize_limit_gb,
+        "disk_autoresize_limit": size.disk_autoresize_limit_gb,
         "ip_configuration": _ip_configuration(props),
         # Without a replica, direct connections are refused: the Auth Proxy / connectors are the
         # only way in (see CONNECTORS_REQUIRED for why a replicated instance cannot).
         "connector_enforcement": connectors,
-        "database_flags": _flags(props.max_connections),
+        "database_flags": _flags(size.max_connections),
         "insights_config": SqlDatabaseInstanceSettingsInsightsConfig(
             query_insights_enabled=True,
             record_application_tags=True,
             record_client_address=True,
         ),
         "maintenance_window": SqlDatabaseInstanceSettingsMaintenanceWindow(
-            day=props.maintenance_day, hour=props.maintenance_hour, update_track="stable"
+            day=props.maintenance.day, hour=props.maintenance.hour, update_track="stable"
         ),
         "deletion_protection_enabled": props.deletion_protection,
         "user_labels": dict(props.labels),
@@ -173,7 +178,7 @@ class PostgresInstance(Construct):
             lifecycle=TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
             settings=SqlDatabaseInstanceSettings(
                 **_common_settings(props),
-                availability_type=props.availability_type,
+                availability_type=props.availability,
                 # Built-in users (the postgres user, set out of band) need strong passwords.
                 # Users live on the primary; a replica copies them.
                 password_validation_policy=SqlDatabaseInstanceSettingsPasswordValidationPolicy(
@@ -184,11 +189,11 @@ class PostgresInstance(Construct):
                 ),
                 backup_configuration=SqlDatabaseInstanceSettingsBackupConfiguration(
                     enabled=True,
-                    start_time=props.backup_start_time,
+                    start_time=props.backups.start_time,
                     point_in_time_recovery_enabled=True,
                     transaction_log_retention_days=TRANSACTION_LOG_DAYS,
                     backup_retention_settings=SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings(
-                        retained_backups=props.retained_backups, retention_unit="COUNT"
+                        retained_backups=props.backups.retained, retention_unit="COUNT"
                     ),
                     location=props.region,  # backups stay in the instance's region
                 ),
@@ -238,7 +243,7 @@ class PostgresInstance(Construct):
         # Plain strings known at synth: another stack may use them without a cross-stack
         # reference (the monitoring stack's filters and thresholds).
         self.name: str = props.name
-        self.max_connections: int = props.max_connections
+        self.max_connections: int = props.size.max_connections
         self.instance_name: str = instance.name
         self.connection_name: str = instance.connection_name
         self.private_ip: str = instance.private_ip_address

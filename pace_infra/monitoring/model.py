@@ -1,4 +1,4 @@
-"""The monitoring vocabulary: alerts, charts, SLIs and uptime checks as plain values.
+"""The monitoring vocabulary: alerts, charts and SLIs as plain values.
 
 The catalogs build these from an environment's settings and the monitoring stack's handles;
 the constructs (alerting, dashboards, service_levels, signals) turn them into resources. No
@@ -102,10 +102,3 @@ class ApplicationSli:
     requests_filter: str  # LB request_count of this application's requests
     latencies_filter: str  # LB total_latencies of the same requests
     errors_filter: str  # the requests that count as failed (5xx)
-
-
-@dataclass(frozen=True)
-class UptimeCheck:
-    name: str
-    host: str
-    path: str

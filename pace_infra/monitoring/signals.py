@@ -14,8 +14,8 @@ from cdktf_cdktf_provider_google.monitoring_uptime_check_config import (
 )
 from constructs import Construct
 
+from pace_infra.config.values import UptimeTarget
 from pace_infra.constructs.propagation_wait import PropagationWait, PropagationWaitProps
-from pace_infra.monitoring.model import UptimeCheck
 
 # At least three checker regions (Google's minimum when regions are chosen); an alert needs two
 # of them failing, so one region's network trouble never pages anyone.
@@ -30,7 +30,7 @@ class SignalsProps:
     project_id: str
     # log metric name -> logging filter (a counter of matching entries)
     log_metrics: Mapping[str, str]
-    uptime_checks: Sequence[UptimeCheck]
+    uptime_checks: Sequence[UptimeTarget]
     labels: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
-from pace_infra.config import DatabaseInstanceConfig, Environment
+from pace_infra.config import Environment, SqlInstanceSize
 from pace_infra.constructs.network import Network
 from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
@@ -32,7 +32,7 @@ class DatabasesStack(PaceStack):
 
         def instance(
             database: Database,
-            size: DatabaseInstanceConfig,
+            size: SqlInstanceSize,
             identity: WorkloadServiceAccount,
             dr_region: str | None,
         ) -> PostgresInstance:
@@ -44,19 +44,14 @@ class DatabasesStack(PaceStack):
                     project_id=env.project_id,
                     region=env.region,
                     database_version=db.postgres_version,
-                    tier=size.tier,
-                    disk_size_gb=size.disk_size_gb,
-                    disk_autoresize_limit_gb=size.disk_autoresize_limit_gb,
+                    availability=db.availability,
+                    size=size,
                     network_id=network.network_id,
                     psa_range_name=network.psa_range_name,
                     database_name=database.database,
-                    max_connections=size.max_connections,
                     iam_service_account_emails=(identity.email,),
-                    availability_type=db.availability,
-                    backup_start_time=db.backup_start_time,
-                    retained_backups=db.retained_backups,
-                    maintenance_day=db.maintenance_day,
-                    maintenance_hour=db.maintenance_hour,
+                    backups=db.backups,
+                    maintenance=db.maintenance,
                     deletion_protection=env.deletion_protection,
                     labels=system_labels(database.workload),
                     dr_replica_region=dr_region,

@@ -18,9 +18,7 @@ class EdgeStack(PaceStack):
             "web",
             props=EdgeProps(
                 name_prefix=self.names.edge_prefix,
-                waf_preview=env.edge.waf_mode == "preview",
-                rate_limit_per_minute=env.edge.rate_limit_per_minute,
-                ssl_profile=env.edge.ssl_profile,
+                policy=env.edge,
                 labels=system_labels("web"),
                 protect=env.deletion_protection,
             ),

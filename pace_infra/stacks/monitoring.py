@@ -14,7 +14,6 @@ from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
-from pace_infra.monitoring.model import UptimeCheck
 from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
 from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
 from pace_infra.monitoring.signals import Signals, SignalsProps
@@ -55,9 +54,7 @@ class MonitoringStack(PaceStack):
             props=SignalsProps(
                 project_id=env.project_id,
                 log_metrics=log_metrics(env.project_id, [db.name for db in databases]),
-                uptime_checks=[
-                    UptimeCheck(c.name, c.host, c.path) for c in monitoring.uptime_checks
-                ],
+                uptime_checks=monitoring.uptime_checks,
                 labels=labels,
             ),
         )

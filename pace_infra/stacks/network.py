@@ -26,13 +26,11 @@ class NetworkStack(PaceStack):
                 pods_cidr=net.pods_cidr,
                 services_cidr=net.services_cidr,
                 psa_cidr=net.psa_cidr,
-                labels=system_labels("platform"),
                 allow_iap_ssh=net.allow_iap_ssh,
                 flow_log_sampling=net.flow_log_sampling,
-                nat_min_ports_per_vm=net.nat.min_ports_per_vm,
-                nat_max_ports_per_vm=net.nat.max_ports_per_vm,
-                nat_log_filter=net.nat.log_filter,
                 load_balancer_ports=net.load_balancer_ports,
+                labels=system_labels("platform"),
+                nat=net.nat,
             ),
         )
         # Google APIs at one known range, which egress policies can allow.

@@ -13,7 +13,6 @@ from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
     PagerDutyOnCallProps,
     ServiceSpec,
-    SupportHoursProps,
 )
 from pace_infra.monitoring.model import PAGING_ROUTES
 from pace_infra.names import PagingRoute, System, pagerduty_service
@@ -42,7 +41,6 @@ class OncallStack(PaceStack):
         super().__init__(scope, env, "oncall")
         PagerdutyProvider(self, "pagerduty")
         oncall = env.oncall
-        hours = oncall.support_hours
         pagerduty = PagerDutyOnCall(
             self,
             "oncall",
@@ -50,12 +48,7 @@ class OncallStack(PaceStack):
                 name_suffix="" if env.tier == "prod" else f" ({env.name})",
                 members=oncall.members,
                 rotation_start=oncall.rotation_start,
-                support_hours=SupportHoursProps(
-                    time_zone=hours.time_zone,
-                    start_time=hours.start_time,
-                    end_time=hours.end_time,
-                    days_of_week=hours.days_of_week,
-                ),
+                support_hours=oncall.support_hours,
                 services={
                     pagerduty_service(system, route): ServiceSpec(
                         description=f"{text} {ROUTE_TEXT[route]}", urgency=route

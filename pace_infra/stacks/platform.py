@@ -12,14 +12,13 @@ from cdktf_cdktf_provider_helm.provider import (
 from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
 from constructs import Construct
 
-from pace_infra.config import Environment, NamespaceQuota
-from pace_infra.config.schema import EgressEndpoint, PlatformConfig
+from pace_infra.config import EgressEndpoint, Environment, PlatformConfig
 from pace_infra.constructs.argocd import ArgoCd, ArgoCdProps
-from pace_infra.constructs.argocd_values import ArgoCdAccess, GitOpsApplication, GoogleSignIn
-from pace_infra.constructs.egress_policy import AllowedEndpoint, EgressRules
+from pace_infra.constructs.argocd_values import ArgoCdAccess, GitOpsApplication
+from pace_infra.constructs.egress_policy import EgressRules
 from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
-from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
+from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import namespace, service_account_email
 from pace_infra.stacks.base import PaceStack, earlier
@@ -37,37 +36,12 @@ HELM_DRIVER = "configmap"
 
 
 def _argocd_access(platform: PlatformConfig) -> ArgoCdAccess:
-    sso = platform.argocd_sso
-    return ArgoCdAccess(
-        sso=None
-        if sso is None
-        else GoogleSignIn(client_id=sso.client_id, admins=sso.admins, url=sso.url),
-        local_admin=platform.argocd_local_admin,
-    )
+    return ArgoCdAccess(sso=platform.argocd_sso, local_admin=platform.argocd_local_admin)
 
 
 def _egress(env: Environment, endpoints: tuple[EgressEndpoint, ...], *to: str) -> EgressRules:
     return EgressRules(
-        cloud_sql_range=str(env.network.psa_cidr),
-        to_namespaces=to,
-        endpoints=tuple(
-            AllowedEndpoint(
-                name=endpoint.name,
-                cidrs=tuple(str(cidr) for cidr in endpoint.cidrs),
-                ports=endpoint.ports,
-            )
-            for endpoint in endpoints
-        ),
-    )
-
-
-def _quota(config: NamespaceQuota) -> Quota:
-    return Quota(
-        requests_cpu=config.requests_cpu,
-        requests_memory=config.requests_memory,
-        limits_cpu=config.limits_cpu,
-        limits_memory=config.limits_memory,
-        pods=config.pods,
+        cloud_sql_range=str(env.network.psa_cidr), to_namespaces=to, endpoints=endpoints
     )
 
 
@@ -133,7 +107,7 @@ class PlatformStack(PaceStack):
             props=NamespaceProps(
                 name=WEB_NAMESPACE,
                 labels={"app": "pace", "system": "web"},
-                quota=_quota(platform.web_quota),
+                quota=platform.web_quota,
                 # The CRM is served through the HTTPS load balancer.
                 load_balancer_ports=env.network.load_balancer_ports,
                 # The CRM calls the AI backend, and the endpoints config names.
@@ -148,7 +122,7 @@ class PlatformStack(PaceStack):
             props=NamespaceProps(
                 name=AI_NAMESPACE,
                 labels={"app": "pace", "system": "ai"},
-                quota=_quota(platform.ai_quota),
+                quota=platform.ai_quota,
                 allow_from_namespaces=(WEB_NAMESPACE,),  # the CRM calls the AI backend
                 # The AI backend's model APIs are named in config; nothing else outside.
                 egress=_egress(env, platform.ai_egress),

@@ -172,6 +172,18 @@ def type_text(tp: Any, path: str) -> str:
     return _SCALARS.get(tp, getattr(tp, "__name__", str(tp)))
 
 
+def _flat_keys(group: type, yaml_keys: dict[str, str], path: str) -> list[Key]:
+    """The keys of a grouped value read flat from its parent's mapping, under their YAML names."""
+    hints = typing.get_type_hints(group)
+    doc = class_doc(group)
+    keys = []
+    for spec in dataclasses.fields(group):
+        key = f"{path}.{yaml_keys[spec.name]}" if path else yaml_keys[spec.name]
+        comment = _comment(group, spec.name) or doc
+        keys.append(Key(key, type_text(hints[spec.name], key), _default(spec), comment))
+    return keys
+
+
 def sections(cls: type = Environment, path: str = "") -> list[Section]:
     """Every section reachable from `cls`, depth first in field order.
 
@@ -182,6 +194,10 @@ def sections(cls: type = Environment, path: str = "") -> list[Section]:
     keys: list[Key] = []
     below: list[Section] = []
     for spec in yaml_fields(cls):
+        flat = spec.metadata.get("flat")
+        if flat:  # a grouped value whose keys sit in this mapping (config.schema.flat)
+            keys.extend(_flat_keys(hints[spec.name], flat, path))
+            continue
         key = f"{path}.{spec.name}" if path else spec.name
         nested, suffix = _nested(hints[spec.name])
         keys.append(

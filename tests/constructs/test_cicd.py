@@ -34,8 +34,8 @@ def registry():
         repository_id="pace-images",
         location="europe-west2",
         project_id="pace-t",
-        labels={"system": "platform"},
         keep_recent_versions=15,
+        labels={"system": "platform"},
         readers=("serviceAccount:nodes@pace-t.iam.gserviceaccount.com",),
         writers=("serviceAccount:ci@pace-t.iam.gserviceaccount.com",),
     )

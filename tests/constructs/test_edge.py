@@ -6,10 +6,15 @@ from dataclasses import replace
 
 import pytest
 
+from pace_infra.config.values import EdgePolicy
 from pace_infra.constructs.edge import OWASP_RULE_SETS, Edge, EdgeProps
 from tests.helpers import only, resources, synth_construct
 
-PROPS = EdgeProps(name_prefix="pace-t-web", rate_limit_per_minute=300, labels={"system": "web"})
+PROPS = EdgeProps(
+    name_prefix="pace-t-web",
+    policy=EdgePolicy(rate_limit_per_minute=300),
+    labels={"system": "web"},
+)
 
 
 def _synth(props: EdgeProps = PROPS) -> dict:
@@ -42,13 +47,13 @@ def test_every_owasp_rule_set_denies(doc):
 
 def test_owasp_rules_enforce_by_default_and_preview_on_request(doc):
     assert not any(r["preview"] for r in _rules(doc).values() if "preview" in r)
-    previewed = _rules(_synth(replace(PROPS, waf_preview=True)))
+    previewed = _rules(_synth(replace(PROPS, policy=replace(PROPS.policy, waf_mode="preview"))))
     owasp = [r for p, r in previewed.items() if 1000 <= p < 1100]
     assert owasp and all(r["preview"] for r in owasp)
 
 
 def test_log4shell_rule_enforces_even_in_preview():
-    rule = _rules(_synth(replace(PROPS, waf_preview=True)))[1100]
+    rule = _rules(_synth(replace(PROPS, policy=replace(PROPS.policy, waf_mode="preview"))))[1100]
     assert "cve-canary" in rule["match"]["expr"]["expression"]
     assert rule["preview"] is False
 
@@ -71,7 +76,10 @@ def test_default_rule_allows(doc):
 def test_ssl_policy_is_tls12_plus_with_configured_profile(doc):
     policy = only(doc, "google_compute_ssl_policy")
     assert (policy["min_tls_version"], policy["profile"]) == ("TLS_1_2", "MODERN")
-    restricted = only(_synth(replace(PROPS, ssl_profile="RESTRICTED")), "google_compute_ssl_policy")
+    restricted = only(
+        _synth(replace(PROPS, policy=replace(PROPS.policy, ssl_profile="RESTRICTED"))),
+        "google_compute_ssl_policy",
+    )
     assert restricted["profile"] == "RESTRICTED"
 
 

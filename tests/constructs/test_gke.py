@@ -7,6 +7,7 @@ from ipaddress import IPv4Network
 
 import pytest
 
+from pace_infra.config.values import NodePoolSize
 from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
 from pace_infra.constructs.node_pool import NodePool, NodePoolProps
 from tests.helpers import only, resources, synth_construct
@@ -24,6 +25,7 @@ CLUSTER = GkeClusterProps(
     master_authorized_networks={"gke-nodes": "10.0.0.0/20"},
     node_service_account_id="pace-t-gke-nodes",
     secrets_encryption_key=KEY,
+    release_channel="REGULAR",
     labels={"system": "platform"},
 )
 
@@ -71,10 +73,6 @@ def test_master_authorized_networks_come_from_props_and_exclude_google_public_ra
 
 def test_workload_identity_pool_is_the_project_pool(cluster):
     assert cluster["workload_identity_config"] == {"workload_pool": "pace-t.svc.id.goog"}
-
-
-def test_release_channel_defaults_to_regular(cluster):
-    assert cluster["release_channel"] == {"channel": "REGULAR"}
 
 
 def test_release_channel_follows_props():
@@ -189,12 +187,9 @@ POOL = NodePoolProps(
     name="ai",
     cluster_id="",
     location="europe-west2",
-    machine_type="n2-standard-8",
-    min_nodes=3,
-    max_nodes=12,
+    size=NodePoolSize(machine_type="n2-standard-8", min_nodes=3, max_nodes=12, disk_size_gb=200),
     service_account_email="nodes@pace-t.iam.gserviceaccount.com",
     network_tag="pace-t-gke-node",
-    disk_size_gb=200,
     node_labels={"pace/pool": "ai"},
     taints=(("pace/pool", "ai", "NO_SCHEDULE"),),
     labels={"system": "ai"},
@@ -264,7 +259,10 @@ def test_a_pool_starts_with_one_node_per_zone_the_autoscaler_will_not_add(pool):
 
 
 def test_a_pool_with_no_minimum_starts_empty():
-    pool = only(_synth(pool=replace(POOL, min_nodes=0)), "google_container_node_pool")
+    pool = only(
+        _synth(pool=replace(POOL, size=replace(POOL.size, min_nodes=0))),
+        "google_container_node_pool",
+    )
     assert pool["initial_node_count"] == 0
 
 

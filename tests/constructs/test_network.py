@@ -6,6 +6,7 @@ from ipaddress import IPv4Network
 
 import pytest
 
+from pace_infra.config.values import NatSettings
 from pace_infra.constructs.network import Network, NetworkProps
 from tests.helpers import by_name, only, resources, synth_construct
 
@@ -16,10 +17,11 @@ PROPS = NetworkProps(
     pods_cidr=IPv4Network("10.4.0.0/14"),
     services_cidr=IPv4Network("10.0.16.0/20"),
     psa_cidr=IPv4Network("10.0.32.0/20"),
-    labels={"system": "platform"},
+    allow_iap_ssh=False,
     flow_log_sampling=0.25,
-    nat_min_ports_per_vm=128,
-    nat_max_ports_per_vm=8192,
+    load_balancer_ports=(3000,),
+    labels={"system": "platform"},
+    nat=NatSettings(min_ports_per_vm=128, max_ports_per_vm=8192),
 )
 
 

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from pace_infra.config.values import SupportHours
 from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
     PagerDutyOnCallProps,
     ServiceSpec,
-    SupportHoursProps,
 )
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboards import dashboard_json
@@ -145,7 +145,7 @@ def _oncall(paging: bool) -> dict:
         name_suffix="",
         members=("a@pace.example", "b@pace.example", "c@pace.example"),
         rotation_start="2026-01-05T09:00:00Z",
-        support_hours=SupportHoursProps("Europe/London", "09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
+        support_hours=SupportHours("Europe/London", "09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
         services={
             "pace-web": ServiceSpec("web", urgency="urgent"),
             "pace-web-warnings": ServiceSpec("web warnings", urgency="support-hours"),

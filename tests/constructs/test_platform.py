@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from ipaddress import IPv4Network
 
 import pytest
 
+from pace_infra.config.values import EgressEndpoint, GoogleSignIn, Quota
 from pace_infra.constructs.argocd import ArgoCd, ArgoCdProps
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ARGOCD_APPS_CHART_VERSION,
     ArgoCdAccess,
     GitOpsApplication,
-    GoogleSignIn,
     argocd_apps_values,
     argocd_images,
     argocd_values,
 )
-from pace_infra.constructs.egress_policy import AllowedEndpoint, EgressRules
+from pace_infra.constructs.egress_policy import EgressRules
 from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCredentialProps
-from pace_infra.constructs.namespace import Namespace, NamespaceProps, Quota
+from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from tests.helpers import only, resources, synth_construct
 
 QUOTA = Quota(
@@ -135,7 +136,9 @@ def test_egress_is_unrestricted_only_when_no_rules_are_given(plain):
 RULES = EgressRules(
     cloud_sql_range="10.1.32.0/20",
     to_namespaces=("pace-ai",),
-    endpoints=(AllowedEndpoint(name="model-api", cidrs=("203.0.113.0/24",), ports=(443,)),),
+    endpoints=(
+        EgressEndpoint(name="model-api", cidrs=(IPv4Network("203.0.113.0/24"),), ports=(443,)),
+    ),
 )
 
 

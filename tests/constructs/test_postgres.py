@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from pace_infra.config.values import BackupPolicy, SqlInstanceSize
 from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
 from tests.helpers import resources, synth_construct
 
@@ -15,14 +16,13 @@ PROPS = PostgresInstanceProps(
     project_id="pace-t",
     region="europe-west2",
     database_version="POSTGRES_18",
-    tier="db-custom-2-7680",
-    disk_size_gb=50,
-    disk_autoresize_limit_gb=500,
+    availability="REGIONAL",
+    size=SqlInstanceSize(tier="db-custom-2-7680", disk_size_gb=50, disk_autoresize_limit_gb=500),
     network_id="projects/pace-t/global/networks/pace-t-vpc",
     psa_range_name="pace-t-psa",
     database_name="pace",
     iam_service_account_emails=(WEB_SA,),
-    retained_backups=30,
+    backups=BackupPolicy(retained=30),
     labels={"system": "web"},
 )
 
@@ -54,12 +54,12 @@ def test_version_tier_and_edition(instance, settings):
 
 
 def test_performance_optimized_tier_is_enterprise_plus():
-    doc = _synth(replace(PROPS, tier="db-perf-optimized-N-8"))
+    doc = _synth(replace(PROPS, size=replace(PROPS.size, tier="db-perf-optimized-N-8")))
     settings = resources(doc, "google_sql_database_instance")["pace_db"]["settings"]
     assert settings["edition"] == "ENTERPRISE_PLUS"
 
 
-def test_high_availability_by_default(settings):
+def test_availability_follows_props(settings):
     assert settings["availability_type"] == "REGIONAL"
 
 
@@ -191,7 +191,7 @@ def test_dr_replica_in_another_region_follows_the_primary():
     assert replica["master_instance_name"] == "${google_sql_database_instance.pace_db.name}"
     assert replica["deletion_protection"] is True
     assert replica["settings"]["ip_configuration"]["ipv4_enabled"] is False
-    assert replica["settings"]["tier"] == PROPS.tier
+    assert replica["settings"]["tier"] == PROPS.size.tier
 
 
 def test_autoresized_disk_size_is_ignored_so_growth_never_replaces_the_instance():

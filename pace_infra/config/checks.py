@@ -1,0 +1,51 @@
+"""How a value type refuses a bad field, and the formats more than one type checks.
+
+A type's `__post_init__` raises `FieldError(<its field>, <problem>)`; the loader, which knows the
+file and where the type sits in it, turns that into the one-line `<file>: <key>: <problem>`.
+Nothing here imports cdktf or a provider binding: constructs build these types too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from ipaddress import IPv4Network
+
+
+class FieldError(ValueError):
+    """A field of a value type is invalid. `key` is relative to the type: `cidr`, `admins[0]`."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+        self.problem = problem
+
+
+def require(ok: bool, key: str, problem: str) -> None:
+    """Raise FieldError(key, problem) unless ok."""
+    if not ok:
+        raise FieldError(key, problem)
+
+
+EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
+RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+HH_MM_SS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+# A short lowercase name that can be part of a resource or policy name.
+SLUG = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+
+# Address space a private GKE cluster and PSA may use: RFC 1918 plus the shared 100.64/10 range.
+_PRIVATE_SPACE = tuple(
+    IPv4Network(cidr) for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+)
+
+
+def is_private(cidr: IPv4Network) -> bool:
+    """True when the range lies inside private address space (RFC 1918 or 100.64/10)."""
+    return any(cidr.subnet_of(space) for space in _PRIVATE_SPACE)
+
+
+def valid_ports(ports: Iterable[int]) -> bool:
+    """At least one port, each a TCP port number."""
+    ports = tuple(ports)
+    return bool(ports) and all(1 <= port <= 65535 for port in ports)

@@ -1,0 +1,97 @@
+"""Sections of an environment file about operating PACE: on-call and monitoring. Each rule on a
+section's own fields sits in its `__post_init__`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pace_infra.config.checks import EMAIL, RFC3339_UTC, require
+from pace_infra.config.values import SupportHours, UptimeTarget
+
+
+@dataclass(frozen=True)
+class OncallConfig:
+    """PagerDuty for this environment.
+
+    full: the PACE Support team, schedules and escalation; customer-facing failures page 24/7.
+    low: the same services at low urgency only (notifications, never a page at night).
+    none: no PagerDuty; alerts reach the support email only.
+    """
+
+    mode: Literal["full", "low", "none"]
+    # Emails of existing PagerDuty users, in rotation order (primary week by week; the secondary
+    # schedule is the same list shifted by one, so nobody is their own backup).
+    members: tuple[str, ...] = ()
+    rotation_start: str = "2026-01-05T09:00:00Z"  # a Monday, handover time
+    support_hours: SupportHours = field(default_factory=SupportHours)
+
+    def __post_init__(self) -> None:
+        require(
+            self.mode != "full" or len(self.members) >= 2,
+            "members",
+            "full on-call needs at least two people (primary, secondary)",
+        )
+        for i, member in enumerate(self.members):
+            require(
+                bool(EMAIL.match(member)), f"members[{i}]", f"{member!r} is not an email address"
+            )
+        require(len(set(self.members)) == len(self.members), "members", "lists someone twice")
+        require(
+            bool(RFC3339_UTC.match(self.rotation_start)), "rotation_start", "must be RFC 3339 UTC"
+        )
+
+
+# Thresholds that are shares of something (0-1 exclusive).
+_FRACTIONS = (
+    "http_5xx_ratio",
+    "container_limit_utilization",
+    "node_allocatable_utilization",
+    "sql_cpu_utilization",
+    "sql_memory_utilization",
+    "sql_disk_utilization",
+    "sql_connections_ratio",
+)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Alert thresholds; defaults from Google's and SRE practice (fractions are 0-1)."""
+
+    http_5xx_ratio: float = 0.05
+    min_requests_per_second: float = 1.0  # no 5xx-ratio alert on a trickle of traffic
+    error_logs_per_minute: float = 10.0
+    container_limit_utilization: float = 0.9
+    node_allocatable_utilization: float = 0.85
+    restarts_per_5_minutes: int = 3
+    sql_cpu_utilization: float = 0.8
+    sql_memory_utilization: float = 0.9
+    sql_disk_utilization: float = 0.85
+    sql_connections_ratio: float = 0.8  # of max_connections
+    certificate_days_left: int = 14
+
+    def __post_init__(self) -> None:
+        for key in _FRACTIONS:
+            require(0 < getattr(self, key) < 1, key, "must be between 0 and 1")
+
+
+@dataclass(frozen=True)
+class MonitoringConfig:
+    support_email: str
+    uptime_checks: tuple[UptimeTarget, ...]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    availability_goal: float = 0.995  # SLO over 28 days
+    latency_goal: float = 0.95  # share of requests under latency_threshold_ms
+    latency_threshold_ms: int = 1000
+
+    def __post_init__(self) -> None:
+        require(bool(EMAIL.match(self.support_email)), "support_email", "is not an email address")
+        require(
+            not {"web", "ai"} - {check.system for check in self.uptime_checks},
+            "uptime_checks",
+            "needs a check for the web and for the ai system",
+        )
+        names = [check.name for check in self.uptime_checks]
+        require(len(set(names)) == len(names), "uptime_checks", "check names must be unique")
+        for key in ("availability_goal", "latency_goal"):
+            require(0.9 <= getattr(self, key) < 1, key, "must be in [0.9, 1)")

@@ -1,0 +1,136 @@
+"""Value types config and props share: one default, and rules that hold however they are built."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import MISSING, fields
+from ipaddress import IPv4Network
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pace_infra.config import load_environments
+from pace_infra.config.checks import FieldError
+from pace_infra.config.values import (
+    BackupPolicy,
+    EgressEndpoint,
+    GoogleSignIn,
+    MaintenanceWindow,
+    NatSettings,
+    NodePoolSize,
+    Quota,
+    SqlInstanceSize,
+)
+from tests.conftest import REPO
+
+# A value built in code (a test, a stack) breaks the rule its field has in a file.
+# (id, build, key, problem in the message)
+INVALID = [
+    ("nat", lambda: NatSettings(min_ports_per_vm=100), "min_ports_per_vm", "power of two"),
+    ("window", lambda: MaintenanceWindow(start_time="Sat"), "start_time", "RFC 3339"),
+    ("pool", lambda: NodePoolSize("e2-standard-4", 3, 2), "min_nodes", "greater than"),
+    (
+        "sql",
+        lambda: SqlInstanceSize("db-custom-1-3840", 20, 10),
+        "disk_autoresize_limit_gb",
+        "below",
+    ),
+    ("backups", lambda: BackupPolicy(retained=0), "retained", "from 1 to 365"),
+    ("quota", lambda: Quota("1", "1Gi", "2", "lots", 1), "limits_memory", "quantity"),
+    (
+        "sign-in",
+        lambda: GoogleSignIn("1-a.apps.googleusercontent.com", ("x",)),
+        "admins[0]",
+        "email",
+    ),
+    (
+        "egress",
+        lambda: EgressEndpoint("api", (IPv4Network("0.0.0.0/0"),)),
+        "cidrs[0]",
+        "wider than /8",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[case[0] for case in INVALID])
+def test_a_value_built_in_code_keeps_its_rules(case):
+    _, make, key, problem = case
+    with pytest.raises(FieldError) as caught:
+        make()
+    assert (caught.value.key, problem in caught.value.problem) == (key, True)
+    assert isinstance(caught.value, ValueError)
+
+
+def _without(name: str, *dotted: str) -> dict:
+    data = copy.deepcopy(yaml.safe_load((REPO / "environments" / f"{name}.yaml").read_text()))
+    for path in dotted:
+        *parents, leaf = path.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        node.pop(leaf, None)
+    return data
+
+
+def test_config_owns_the_defaults_props_take_without_one(tmp_path: Path):
+    # GkeClusterProps, NetworkProps, PostgresInstanceProps and ImageRepositoryProps take these
+    # without a default of their own: the environment's value, defaulted here, is the only one.
+    data = _without(
+        "staging",
+        "gke.release_channel",
+        "databases.availability",
+        "cicd.keep_recent_images",
+        "network.flow_log_sampling",
+        "network.load_balancer_ports",
+    )
+    directory = tmp_path / "environments"
+    directory.mkdir()
+    (directory / "staging.yaml").write_text(yaml.safe_dump(data))
+    (env,) = load_environments(directory)
+    assert env.gke.release_channel == "REGULAR"
+    assert env.databases.availability == "REGIONAL"
+    assert env.cicd.keep_recent_images == 20
+    assert env.network.flow_log_sampling == 0.5
+    assert env.network.load_balancer_ports == (3000,)
+
+
+def test_props_take_the_shared_value_types():
+    from pace_infra.constructs.gke import GkeClusterProps
+    from pace_infra.constructs.network import NetworkProps
+    from pace_infra.constructs.postgres import PostgresInstanceProps
+
+    types = {
+        (cls.__name__, f.name): f.type
+        for cls in (GkeClusterProps, NetworkProps, PostgresInstanceProps)
+        for f in fields(cls)
+    }
+    assert types[("GkeClusterProps", "maintenance")] == "MaintenanceWindow"
+    assert types[("GkeClusterProps", "release_channel")] == "ReleaseChannel"
+    assert types[("NetworkProps", "nat")] == "NatSettings"
+    assert types[("PostgresInstanceProps", "size")] == "SqlInstanceSize"
+    assert types[("PostgresInstanceProps", "backups")] == "BackupPolicy"
+    assert types[("PostgresInstanceProps", "database_version")] == "PostgresVersion"
+
+
+def test_props_repeat_no_default_the_config_owns():
+    from pace_infra.constructs.artifact_registry import ImageRepositoryProps
+    from pace_infra.constructs.audit_trail import AuditTrailProps
+    from pace_infra.constructs.gke import GkeClusterProps
+    from pace_infra.constructs.network import NetworkProps
+    from pace_infra.constructs.postgres import PostgresInstanceProps
+
+    owned_by_config = {
+        GkeClusterProps: ("release_channel",),
+        NetworkProps: ("allow_iap_ssh", "flow_log_sampling", "load_balancer_ports"),
+        PostgresInstanceProps: ("database_version", "availability"),
+        ImageRepositoryProps: ("keep_recent_versions",),
+        AuditTrailProps: ("retention_days",),
+    }
+    defaulted = [
+        f"{cls.__name__}.{f.name}"
+        for cls, names in owned_by_config.items()
+        for f in fields(cls)
+        if f.name in names and (f.default is not MISSING or f.default_factory is not MISSING)
+    ]
+    assert defaulted == []
