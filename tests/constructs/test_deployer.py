@@ -59,6 +59,7 @@ def test_deployer_may_grant_only_the_roles_its_stacks_grant(deployer):
 def test_deployer_writes_log_metrics_through_a_custom_role_without_sinks_or_exclusions(deployer):
     (role,) = resources(deployer, "google_project_iam_custom_role").values()
     assert role["role_id"] == "paceLogMetricWriter"
+    assert {"logging.logMetrics.create", "logging.logMetrics.update"} <= set(role["permissions"])
     assert all(p.startswith("logging.logMetrics.") for p in role["permissions"])
 
 

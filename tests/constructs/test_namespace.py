@@ -42,6 +42,7 @@ def test_namespace_can_enforce_a_lower_level_but_still_warns_restricted():
         "labels"
     ]
     assert labels["pod-security.kubernetes.io/enforce"] == "baseline"
+    assert labels["pod-security.kubernetes.io/warn"] == "restricted"
     assert labels["pod-security.kubernetes.io/audit"] == "restricted"
 
 

@@ -50,7 +50,9 @@ def test_warning_services_page_in_support_hours_and_rise_when_they_start():
 
 
 def test_non_paging_services_are_low_urgency_without_support_hours():
-    for service in _services(_oncall(False)).values():
+    services = _services(_oncall(False))
+    assert set(services) == {"pace-web", "pace-web-warnings"}
+    for service in services.values():
         assert service["incident_urgency_rule"] == {"type": "constant", "urgency": "low"}
         assert "support_hours" not in service
 
@@ -60,13 +62,17 @@ def test_schedules_and_policy_change_before_a_membership_goes():
     memberships = {
         f"pagerduty_team_membership.{k}" for k in resources(doc, "pagerduty_team_membership")
     }
+    assert len(memberships) == 3  # one per member
     for kind in ("pagerduty_schedule", "pagerduty_escalation_policy"):
+        assert resources(doc, kind), kind
         for resource in resources(doc, kind).values():
             assert set(resource["depends_on"]) == memberships
 
 
 def test_integrations_keep_their_keys_if_the_vendor_lookup_changes():
-    for integration in resources(_oncall(True), "pagerduty_service_integration").values():
+    integrations = resources(_oncall(True), "pagerduty_service_integration")
+    assert len(integrations) == 2  # one per service
+    for integration in integrations.values():
         assert integration["lifecycle"] == {"ignore_changes": ["vendor"]}
 
 
