@@ -7,9 +7,14 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import replace
+from ipaddress import IPv4Network
 from pathlib import Path
 
 import cdktf
+
+from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
+from pace_infra.constructs.node_pool import NodePool, NodePoolProps
 
 
 def synth_construct(build: Callable[[cdktf.TerraformStack], object]) -> dict:
@@ -36,6 +41,45 @@ def by_name(doc: dict, kind: str, name: str) -> dict:
     matches = [r for r in resources(doc, kind).values() if r.get("name") == name]
     assert len(matches) == 1, f"expected one {kind} named {name}, found {len(matches)}"
     return matches[0]
+
+
+def network_policies(doc: dict) -> dict[str, dict]:
+    """Kubernetes network policy name -> spec."""
+    return {
+        p["metadata"]["name"]: p["spec"]
+        for p in resources(doc, "kubernetes_network_policy_v1").values()
+    }
+
+
+# --- a GKE cluster, alone or with a node pool (test_gke, test_node_pool) ------------------------
+
+GKE_SECRETS_KEY = "projects/pace-t/locations/europe-west2/keyRings/pace-t/cryptoKeys/gke-secrets"
+GKE_CLUSTER = GkeClusterProps(
+    name="pace-t-gke",
+    project_id="pace-t",
+    location="europe-west2",
+    network_id="projects/pace-t/global/networks/pace-t-vpc",
+    subnet_id="projects/pace-t/regions/europe-west2/subnetworks/pace-t-gke",
+    pods_range_name="pods",
+    services_range_name="services",
+    control_plane_cidr=IPv4Network("172.16.0.0/28"),
+    master_authorized_networks={"gke-nodes": "10.0.0.0/20"},
+    node_service_account_id="pace-t-gke-nodes",
+    secrets_encryption_key=GKE_SECRETS_KEY,
+    release_channel="REGULAR",
+    labels={"system": "platform"},
+)
+
+
+def synth_gke(props: GkeClusterProps = GKE_CLUSTER, pool: NodePoolProps | None = None) -> dict:
+    """A cluster and, when given, one node pool that joins it."""
+
+    def build(stack: cdktf.TerraformStack) -> None:
+        cluster = GkeCluster(stack, "cluster", props=props)
+        if pool:
+            NodePool(stack, "pool", props=replace(pool, cluster_id=cluster.id))
+
+    return synth_construct(build)
 
 
 # --- hygiene of synthesized files --------------------------------------------------------------

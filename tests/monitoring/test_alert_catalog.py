@@ -1,0 +1,231 @@
+"""monitoring/alert_catalog.py: the alert specs of one environment, from plain inputs, no synth."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from pace_infra.config import Thresholds
+from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
+from pace_infra.monitoring.filters import container_filter, sql_filter
+from pace_infra.monitoring.model import AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.signal_catalog import log_metrics
+from pace_infra.names import errors_log_metric
+
+RUNBOOKS = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
+PROJECT = "pace-t"
+DATABASES = {"pace-t-db": 200, "pace-t-ai-db": 120}
+# None of these is a default: a value the catalog hard-codes instead of reading shows up.
+THRESHOLDS = Thresholds(
+    http_5xx_ratio=0.07,
+    min_requests_per_second=2.5,
+    error_logs_per_minute=12.0,
+    container_limit_utilization=0.93,
+    node_allocatable_utilization=0.81,
+    restarts_per_5_minutes=4,
+    sql_cpu_utilization=0.77,
+    sql_memory_utilization=0.88,
+    sql_disk_utilization=0.83,
+    sql_connections_ratio=0.75,
+)
+# The log metrics the signal catalog defines (the monitoring stack's Signals create them).
+LOG_METRIC_NAMES = tuple(log_metrics(PROJECT, list(DATABASES)))
+LOG_METRICS = {name: f"logging.googleapis.com/user/{name}" for name in LOG_METRIC_NAMES}
+UPTIME_CHECKS = {"crm": ("web", "crm-check-id"), "ai-health": ("ai", "ai-check-id")}
+SLO_NAMES = {
+    "pace-web-availability": "projects/1/services/web/serviceLevelObjectives/availability",
+    "pace-ai-latency": "projects/1/services/ai/serviceLevelObjectives/latency",
+}
+DATABASE_ALERTS = ("cpu", "memory", "disk", "disk-forecast", "connections", "down", "failed")
+
+
+class _ReadKeys(dict):
+    """A mapping that remembers which keys were read."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.read: set[str] = set()
+
+    def __getitem__(self, key: str) -> str:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def _inputs(**overrides: object) -> CatalogInputs:
+    fields = {
+        "project_id": PROJECT,
+        "thresholds": THRESHOLDS,
+        "databases": DATABASES,
+        "uptime_checks": UPTIME_CHECKS,
+        "log_metrics": LOG_METRICS,
+        "slo_names": SLO_NAMES,
+    }
+    return CatalogInputs(**{**fields, **overrides})
+
+
+@pytest.fixture(scope="module")
+def specs() -> dict[str, AlertSpec]:
+    return {spec.key: spec for spec in alert_specs(_inputs())}
+
+
+def _database_ids(text: str) -> list[str]:
+    return re.findall(r'resource\.label\.database_id="([^"]*)"', text)
+
+
+def _metric_type(text: str) -> str:
+    (metric,) = re.findall(r'metric\.type="([^"]*)"', text)
+    return metric
+
+
+def test_keys_and_titles_are_unique():
+    # The key is the policy's logical id; the title its display name, as the on-call sees it.
+    specs = alert_specs(_inputs())
+    assert [k for k, n in Counter(s.key for s in specs).items() if n > 1] == []
+    assert [t for t, n in Counter(s.title for s in specs).items() if n > 1] == []
+
+
+def test_every_runbook_named_exists_under_docs_runbooks(specs):
+    missing = {
+        s.key: s.runbook for s in specs.values() if not (RUNBOOKS / f"{s.runbook}.md").is_file()
+    }
+    assert missing == {}
+
+
+def test_every_database_passed_in_gets_its_alerts_and_no_other_does(specs):
+    data = {key for key, spec in specs.items() if spec.system == "data"}
+    assert data == {
+        f"data-{instance}-{alert}"
+        for instance in DATABASES
+        for alert in (*DATABASE_ALERTS, "error-logs")
+    }
+    only_one = alert_specs(_inputs(databases={"pace-t-db": 200}))
+    assert not [s.key for s in only_one if "pace-t-ai-db" in s.key]
+
+
+@pytest.mark.parametrize("instance", DATABASES)
+def test_database_alerts_filter_on_exactly_their_instance(specs, instance):
+    for alert in DATABASE_ALERTS:
+        for condition in specs[f"data-{instance}-{alert}"].conditions:
+            assert _database_ids(condition.filter) == [f"{PROJECT}:{instance}"], alert
+
+
+@pytest.mark.parametrize("instance", DATABASES)
+def test_database_error_logs_read_that_instances_log_metric(specs, instance):
+    (condition,) = specs[f"data-{instance}-error-logs"].conditions
+    assert _metric_type(condition.filter) == LOG_METRICS[errors_log_metric(instance)]
+    assert 'resource.type="cloudsql_database"' in condition.filter
+
+
+def test_connections_alert_at_the_configured_share_of_each_max_connections(specs):
+    limits = {i: specs[f"data-{i}-connections"].conditions[0].threshold for i in DATABASES}
+    assert limits == {"pace-t-db": 150, "pace-t-ai-db": 90}  # 0.75 of 200 and of 120
+
+
+def test_thresholds_from_the_config_are_the_conditions_thresholds(specs):
+    expected = {
+        ("web-http-5xx-ratio", 0): THRESHOLDS.http_5xx_ratio,
+        ("web-http-5xx-ratio", 1): THRESHOLDS.min_requests_per_second,
+        ("web-error-logs", 0): THRESHOLDS.error_logs_per_minute,
+        ("ai-error-logs", 0): THRESHOLDS.error_logs_per_minute,
+        ("data-pace-t-db-error-logs", 0): THRESHOLDS.error_logs_per_minute,
+        ("web-container-cpu", 0): THRESHOLDS.container_limit_utilization,
+        ("ai-container-memory", 0): THRESHOLDS.container_limit_utilization,
+        ("ai-restart-loop", 0): THRESHOLDS.restarts_per_5_minutes,
+        ("platform-node-cpu", 0): THRESHOLDS.node_allocatable_utilization,
+        ("platform-node-memory", 0): THRESHOLDS.node_allocatable_utilization,
+        ("data-pace-t-db-cpu", 0): THRESHOLDS.sql_cpu_utilization,
+        ("data-pace-t-ai-db-memory", 0): THRESHOLDS.sql_memory_utilization,
+        ("data-pace-t-ai-db-disk", 0): THRESHOLDS.sql_disk_utilization,
+    }
+    actual = {(key, i): specs[key].conditions[i].threshold for key, i in expected}
+    assert actual == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "stated"),
+    [
+        ("web-http-5xx-ratio", "7%"),
+        ("web-container-cpu", "93%"),
+        ("platform-node-memory", "81%"),
+        ("data-pace-t-db-cpu", "77%"),
+        ("data-pace-t-ai-db-memory", "88%"),
+        ("data-pace-t-ai-db-disk", "83%"),
+        ("ai-restart-loop", "more than 4 times"),
+        ("web-error-logs", "more than 12 errors"),
+        ("data-pace-t-db-connections", "75% of max_connections (200)"),
+    ],
+)
+def test_the_summary_states_the_configured_threshold(specs, key, stated):
+    assert stated in specs[key].summary
+
+
+def test_alerts_read_exactly_the_log_metrics_the_signals_define():
+    log_metrics = _ReadKeys(LOG_METRICS)
+    alert_specs(_inputs(log_metrics=log_metrics))
+    assert log_metrics.read == set(LOG_METRIC_NAMES)
+
+
+@pytest.mark.parametrize("system", ["web", "ai"])
+def test_workload_error_logs_read_their_log_metric_in_containers(specs, system):
+    (condition,) = specs[f"{system}-error-logs"].conditions
+    assert _metric_type(condition.filter) == LOG_METRICS[f"pace-errors-{system}"]
+    assert 'resource.type="k8s_container"' in condition.filter
+
+
+@pytest.mark.parametrize(
+    ("name", "system", "check_id"), [(n, *v) for n, v in UPTIME_CHECKS.items()]
+)
+def test_every_uptime_check_pages_on_failure_and_notifies_on_its_certificate(
+    specs, name, system, check_id
+):
+    failing, certificate = specs[f"{system}-uptime-{name}"], specs[f"{system}-certificate-{name}"]
+    assert (failing.severity, failing.page) == ("CRITICAL", True)
+    assert (certificate.severity, certificate.page) == ("WARNING", False)
+    for spec in (failing, certificate):
+        (condition,) = spec.conditions
+        assert f'metric.label.check_id="{check_id}"' in condition.filter
+
+
+def test_every_slo_burns_fast_and_slow_on_a_long_and_a_short_window(specs, resolve):
+    for slo_key, slo_name in SLO_NAMES.items():
+        for speed, windows, rate in (
+            ("fast", ("3600s", "300s"), 14.4),
+            ("slow", ("21600s", "1800s"), 6),
+        ):
+            spec = specs[f"{slo_key}-{speed}-burn"]
+            assert (spec.system, spec.combiner) == (slo_key.split("-")[1], "AND")
+            assert [resolve(c.filter) for c in spec.conditions] == [
+                f'${{format("select_slo_burn_rate(%q, %q)", "{slo_name}", "{window}")}}'
+                for window in windows
+            ]
+            assert {c.threshold for c in spec.conditions} == {rate}
+
+
+def test_the_5xx_ratio_pages_only_with_real_traffic(specs):
+    spec = specs["web-http-5xx-ratio"]
+    ratio, traffic = spec.conditions
+    assert spec.combiner == "AND"
+    assert ratio.denominator_filter == traffic.filter
+    assert "metric.label.response_code_class=500" in ratio.filter
+    assert "response_code_class" not in traffic.filter
+
+
+def test_every_alert_has_conditions_and_an_and_combines_at_least_two(specs):
+    for spec in specs.values():
+        assert spec.conditions, spec.key
+        assert all(isinstance(c, Threshold | LogMatch) for c in spec.conditions), spec.key
+        if spec.combiner == "AND":
+            assert len(spec.conditions) >= 2, spec.key
+
+
+def test_sql_filter_names_one_instance_only_when_given_project_and_instance():
+    assert _database_ids(sql_filter("cpu/utilization")) == []
+    assert _database_ids(sql_filter("cpu/utilization", "p", "db")) == ["p:db"]
+    assert _metric_type(sql_filter("up")) == "cloudsql.googleapis.com/database/up"
+
+
+def test_container_filter_quotes_the_namespace():
+    assert 'resource.label.namespace_name="pace-ai"' in container_filter("pace-ai", "restart_count")

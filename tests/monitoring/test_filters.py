@@ -1,0 +1,41 @@
+"""monitoring/filters.py: Monitoring filters that survive the JSON and the HCL exit path."""
+
+from __future__ import annotations
+
+import cdktf
+import pytest
+
+from pace_infra.monitoring.filters import monitoring_filter, slo_burn_rate
+
+
+@pytest.fixture(scope="module")
+def check_id(token_stack) -> str:
+    """A value known only at apply time, as an uptime check's id is."""
+    return cdktf.TerraformVariable(token_stack, "check_id", type="string").string_value
+
+
+def test_literal_values_are_quoted_and_joined_by_spaces():
+    assert (
+        monitoring_filter(("metric.type", "m/x"), ("resource.type", "uptime_url"))
+        == 'metric.type="m/x" resource.type="uptime_url"'
+    )
+
+
+def test_a_literal_filter_is_plain_text_not_a_token():
+    assert not cdktf.Token.is_unresolved(monitoring_filter(("metric.type", "m/x")))
+
+
+def test_a_reference_makes_the_whole_filter_one_format_call_quoting_each_value(check_id, resolve):
+    value = monitoring_filter(("metric.type", "m/x"), ("metric.label.check_id", check_id))
+    assert cdktf.Token.is_unresolved(value)
+    assert (
+        resolve(value)
+        == '${format("metric.type=%q metric.label.check_id=%q", "m/x", var.check_id)}'
+    )
+
+
+def test_slo_burn_rate_names_the_slo_and_window_as_quoted_values(resolve):
+    assert resolve(slo_burn_rate("projects/p/services/s/serviceLevelObjectives/o", "3600s")) == (
+        '${format("select_slo_burn_rate(%q, %q)", '
+        '"projects/p/services/s/serviceLevelObjectives/o", "3600s")}'
+    )
