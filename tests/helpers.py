@@ -7,14 +7,14 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass
 from ipaddress import IPv4Network
 from pathlib import Path
 
 import cdktf
 
 from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
-from pace_infra.constructs.node_pool import NodePool, NodePoolProps
+from pace_infra.constructs.node_pool import NodePoolProps
 
 
 def synth_construct(build: Callable[[cdktf.TerraformStack], object]) -> dict:
@@ -51,6 +51,26 @@ def network_policies(doc: dict) -> dict[str, dict]:
     }
 
 
+# --- handles of other constructs, as plain values -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlainNetwork:
+    """What a cluster or a database takes from its network (constructs.network.NetworkHandle)."""
+
+    network_id: str = "projects/pace-t/global/networks/pace-t-vpc"
+    subnet_id: str = "projects/pace-t/regions/europe-west2/subnetworks/pace-t-gke"
+    pods_range_name: str = "pods"
+    services_range_name: str = "services"
+    psa_range_name: str = "pace-t-psa"
+    node_tag: str = "pace-t-gke-node"
+
+
+@dataclass(frozen=True)
+class PlainServiceAccount:
+    email: str
+
+
 # --- a GKE cluster, alone or with a node pool (test_gke, test_node_pool) ------------------------
 
 GKE_SECRETS_KEY = "projects/pace-t/locations/europe-west2/keyRings/pace-t/cryptoKeys/gke-secrets"
@@ -58,10 +78,7 @@ GKE_CLUSTER = GkeClusterProps(
     name="pace-t-gke",
     project_id="pace-t",
     location="europe-west2",
-    network_id="projects/pace-t/global/networks/pace-t-vpc",
-    subnet_id="projects/pace-t/regions/europe-west2/subnetworks/pace-t-gke",
-    pods_range_name="pods",
-    services_range_name="services",
+    network=PlainNetwork(),
     control_plane_cidr=IPv4Network("172.16.0.0/28"),
     master_authorized_networks={"gke-nodes": "10.0.0.0/20"},
     node_service_account_id="pace-t-gke-nodes",
@@ -77,7 +94,7 @@ def synth_gke(props: GkeClusterProps = GKE_CLUSTER, pool: NodePoolProps | None =
     def build(stack: cdktf.TerraformStack) -> None:
         cluster = GkeCluster(stack, "cluster", props=props)
         if pool:
-            NodePool(stack, "pool", props=replace(pool, cluster_id=cluster.id))
+            cluster.add_node_pool("pool", pool)
 
     return synth_construct(build)
 

@@ -34,12 +34,11 @@ class ImageRepositoryProps:
     keep_recent_versions: int
     labels: Mapping[str, str] = field(default_factory=dict)
     delete_untagged_after_days: int = 14
-    readers: tuple[str, ...] = ()  # IAM members that pull (GKE nodes)
-    writers: tuple[str, ...] = ()  # IAM members that push (CI)
 
 
 class ImageRepository(Construct):
-    """Handles: `id`, `name`, `url` (`<location>-docker.pkg.dev/<project>/<repository>`)."""
+    """Handles: `id`, `name`, `url` (`<location>-docker.pkg.dev/<project>/<repository>`).
+    Verbs: `grant_pull`, `grant_push`."""
 
     def __init__(self, scope: Construct, id_: str, *, props: ImageRepositoryProps) -> None:
         super().__init__(scope, id_)
@@ -85,21 +84,32 @@ class ImageRepository(Construct):
             labels=dict(props.labels),
         )
         repository.override_logical_id("image_repository")
-        # Access on this repository only, never on the project's registries.
-        for role, members in (
-            ("roles/artifactregistry.reader", props.readers),
-            ("roles/artifactregistry.writer", props.writers),
-        ):
-            for index, member in enumerate(members):
-                ArtifactRegistryRepositoryIamMember(
-                    self,
-                    f"{role.split('.')[-1]}-{index}",
-                    project=props.project_id,
-                    location=props.location,
-                    repository=repository.name,
-                    role=role,
-                    member=member,
-                )
+        self._props = props
+        self._repository = repository
+        self._grants: dict[str, int] = {}
         self.id: str = repository.id
         self.name: str = repository.name
         self.url = f"{props.location}-docker.pkg.dev/{props.project_id}/{props.repository_id}"
+
+    def grant_pull(self, member: str) -> None:
+        """Let an IAM member (GKE nodes) pull images of this repository, and of no other."""
+        self._grant("roles/artifactregistry.reader", member)
+
+    def grant_push(self, member: str) -> None:
+        """Let an IAM member (CI) push images to this repository, and to no other."""
+        self._grant("roles/artifactregistry.writer", member)
+
+    def _grant(self, role: str, member: str) -> None:
+        # Access on this repository only, never on the project's registries.
+        kind = role.split(".")[-1]
+        index = self._grants.get(kind, 0)
+        self._grants[kind] = index + 1
+        ArtifactRegistryRepositoryIamMember(
+            self,
+            f"{kind}-{index}",
+            project=self._props.project_id,
+            location=self._props.location,
+            repository=self._repository.name,
+            role=role,
+            member=member,
+        )

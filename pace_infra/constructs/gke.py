@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 
-from cdktf import ITerraformDependable, TerraformResourceLifecycle
+from cdktf import ITerraformDependable, TerraformResourceLifecycle, TerraformStack
 from cdktf_cdktf_provider_google.container_cluster import (
     ContainerCluster,
     ContainerClusterAuthenticatorGroupsConfig,
@@ -39,9 +39,14 @@ from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from constructs import Construct
 
 from pace_infra.config.values import MaintenanceWindow, ReleaseChannel
+from pace_infra.constructs.network import NetworkHandle
+from pace_infra.constructs.node_pool import (
+    CLOUD_PLATFORM_SCOPE,
+    NODE_IMAGE,
+    NodePool,
+    NodePoolProps,
+)
 
-CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
-NODE_IMAGE = "COS_CONTAINERD"
 # What a node needs on the project: write logs and metrics, read monitoring metadata (the
 # default node role). Image pulls are granted on the PACE repository itself (cicd stack).
 # Nothing else: workloads use their own GSAs.
@@ -55,10 +60,7 @@ class GkeClusterProps:
     name: str
     project_id: str
     location: str  # a region (regional cluster) or a zone (zonal, dev only)
-    network_id: str
-    subnet_id: str
-    pods_range_name: str
-    services_range_name: str
+    network: NetworkHandle  # the VPC, subnet and secondary ranges the cluster lives in
     control_plane_cidr: IPv4Network
     # display name -> private CIDR allowed to the control plane's private IP endpoint.
     master_authorized_networks: Mapping[str, str]
@@ -81,7 +83,8 @@ class GkeCluster(Construct):
     """The cluster and its dedicated node service account.
 
     Handles: `name`, `id`, `location`, `dns_endpoint` (how Terraform, CI and people reach the
-    control plane), `ca_certificate`, `workload_pool`, `node_service_account_email`.
+    control plane), `ca_certificate`, `workload_pool`, `node_service_account_email`,
+    `network_tag`. Verb: `add_node_pool`.
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: GkeClusterProps) -> None:
@@ -115,12 +118,12 @@ class GkeCluster(Construct):
             depends_on=list(node_grants),
             name=props.name,
             location=props.location,
-            network=props.network_id,
-            subnetwork=props.subnet_id,
+            network=props.network.network_id,
+            subnetwork=props.network.subnet_id,
             networking_mode="VPC_NATIVE",
             ip_allocation_policy=ContainerClusterIpAllocationPolicy(
-                cluster_secondary_range_name=props.pods_range_name,
-                services_secondary_range_name=props.services_range_name,
+                cluster_secondary_range_name=props.network.pods_range_name,
+                services_secondary_range_name=props.network.services_range_name,
             ),
             # Node pools are separate resources: the default pool is created empty-handed and
             # removed, so pool changes never touch the cluster resource.
@@ -243,7 +246,17 @@ class GkeCluster(Construct):
         # bindings, whose identity pool the cluster creates).
         self.dependable: ITerraformDependable = cluster
         self.name: str = cluster.name
-        self.location: str = cluster.location
+        self.location: str = props.location  # plain: a region or zone known at synth
+        self.network_tag: str = props.network.node_tag
         self.dns_endpoint: str = cluster.control_plane_endpoints_config.dns_endpoint_config.endpoint
         self.ca_certificate: str = cluster.master_auth.cluster_ca_certificate
         self.node_service_account_email: str = node_sa.email
+
+    def add_node_pool(self, id_: str, props: NodePoolProps) -> NodePool:
+        """A pool of this cluster: its nodes run as the cluster's node service account and carry
+        the network tag its firewall rules target.
+
+        The pool is created in the stack's scope, beside the cluster, where pools have always
+        been: a construct's path is part of the synthesized metadata.
+        """
+        return NodePool(TerraformStack.of(self), id_, cluster=self, props=props)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
+from typing import Protocol
 
 from cdktf_cdktf_provider_google.compute_firewall import (
     ComputeFirewall,
@@ -35,6 +36,18 @@ from cdktf_cdktf_provider_google.service_networking_connection import (
 from constructs import Construct
 
 from pace_infra.config.values import NatSettings
+
+
+class NetworkHandle(Protocol):
+    """What a cluster or a database takes from the network it lives in (Network has it all)."""
+
+    network_id: str
+    subnet_id: str
+    pods_range_name: str  # the subnet's secondary range for pod IPs
+    services_range_name: str  # ... for ClusterIPs
+    psa_range_name: str  # Private Service Access range (Cloud SQL private IPs)
+    node_tag: str  # the tag the firewall rules target on GKE nodes
+
 
 # Where Google's load balancers and health checkers connect from (GCLB, not the internet).
 GCLB_HEALTH_CHECK_RANGES: tuple[str, ...] = ("35.191.0.0/16", "130.211.0.0/22")

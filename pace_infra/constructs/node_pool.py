@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_google.container_node_pool import (
@@ -20,7 +21,12 @@ from cdktf_cdktf_provider_google.container_node_pool import (
 from constructs import Construct
 
 from pace_infra.config.values import NodePoolSize
-from pace_infra.constructs.gke import CLOUD_PLATFORM_SCOPE, NODE_IMAGE
+
+if TYPE_CHECKING:
+    from pace_infra.constructs.gke import GkeCluster
+
+CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
+NODE_IMAGE = "COS_CONTAINERD"
 
 
 def hardened_kubelet_config() -> ContainerNodePoolNodeConfigKubeletConfig:
@@ -40,11 +46,7 @@ class NodePoolProps:
     """One autoscaled node pool; defaults are the secure choice."""
 
     name: str
-    cluster_id: str
-    location: str
     size: NodePoolSize  # machine type, node counts (totals across zones), disk
-    service_account_email: str
-    network_tag: str  # the tag the network's firewall rules target
     # Kubernetes node labels, and taints that keep everything without a toleration off the pool.
     node_labels: Mapping[str, str] = field(default_factory=dict)
     taints: tuple[tuple[str, str, str], ...] = ()  # (key, value, effect)
@@ -55,16 +57,19 @@ class NodePoolProps:
 
 
 class NodePool(Construct):
-    """Hardened, auto-repaired, auto-upgraded, surge-upgraded pool. Handle: `name`."""
+    """Hardened, auto-repaired, auto-upgraded, surge-upgraded pool of a cluster (made by
+    `GkeCluster.add_node_pool`). Handle: `name`."""
 
-    def __init__(self, scope: Construct, id_: str, *, props: NodePoolProps) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, *, cluster: GkeCluster, props: NodePoolProps
+    ) -> None:
         super().__init__(scope, id_)
         pool = ContainerNodePool(
             self,
             "pool",
             name=props.name,
-            cluster=props.cluster_id,
-            location=props.location,
+            cluster=cluster.id,
+            location=cluster.location,
             # The autoscaler never raises a pool to its minimum by itself (it uses the minimum
             # only when scaling down), and the provider creates a pool with 0 nodes when neither
             # count is set: the cluster, whose default pool is removed, would start empty.
@@ -90,7 +95,7 @@ class NodePool(Construct):
                 disk_size_gb=props.size.disk_size_gb,
                 disk_type="pd-balanced",
                 image_type=NODE_IMAGE,
-                service_account=props.service_account_email,
+                service_account=cluster.node_service_account_email,
                 # Access is decided by IAM on the node SA, not by legacy scopes.
                 oauth_scopes=[CLOUD_PLATFORM_SCOPE],
                 shielded_instance_config=ContainerNodePoolNodeConfigShieldedInstanceConfig(
@@ -107,7 +112,7 @@ class NodePool(Construct):
                     ContainerNodePoolNodeConfigTaint(key=key, value=value, effect=effect)
                     for key, value, effect in props.taints
                 ],
-                tags=[props.network_tag],
+                tags=[cluster.network_tag],
                 resource_labels=dict(props.labels),
             ),
         )

@@ -32,6 +32,8 @@ from pace_infra.config.values import (
     SqlInstanceSize,
     SqlMaintenanceWindow,
 )
+from pace_infra.constructs.network import NetworkHandle
+from pace_infra.constructs.workload_identity import ServiceAccountHandle
 
 # Flags Checkov requires (CKV_GCP_108-111, 51-58) plus IAM database authentication. Values are
 # strings. log_statement=ddl, not mod/all: the AI DB holds transcripts, which must not be
@@ -73,11 +75,9 @@ class PostgresInstanceProps:
     database_version: PostgresVersion
     availability: Availability
     size: SqlInstanceSize  # tier, disk, max_connections (a flag the connections alert reads)
-    network_id: str  # the VPC with Private Service Access
-    psa_range_name: str  # the allocated range the instance's private IP comes from
+    # The VPC with Private Service Access, and the allocated range the private IP comes from.
+    network: NetworkHandle
     database_name: str  # the one database of this instance
-    # Application GSA emails that get an IAM database user and may connect to this instance only.
-    iam_service_account_emails: tuple[str, ...] = ()
     backups: BackupPolicy = field(default_factory=BackupPolicy)
     maintenance: SqlMaintenanceWindow = field(default_factory=SqlMaintenanceWindow)
     deletion_protection: bool = True
@@ -100,8 +100,8 @@ def _edition(tier: str) -> str:
 def _ip_configuration(props: PostgresInstanceProps) -> SqlDatabaseInstanceSettingsIpConfiguration:
     return SqlDatabaseInstanceSettingsIpConfiguration(
         ipv4_enabled=False,  # no public IP at all (CKV_GCP_60)
-        private_network=props.network_id,
-        allocated_ip_range=props.psa_range_name,
+        private_network=props.network.network_id,
+        allocated_ip_range=props.network.psa_range_name,
         # Only clients with a certificate from the instance's CA: the Cloud SQL Auth Proxy and
         # connectors obtain short-lived ones (CKV_GCP_6 accepts nothing weaker for Postgres).
         ssl_mode="TRUSTED_CLIENT_CERTIFICATE_REQUIRED",
@@ -155,10 +155,7 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
 
 
 class PostgresInstance(Construct):
-    """Instance + its database + IAM database users for the given application GSAs.
-
-    Each GSA also gets `cloudsql.client` and `cloudsql.instanceUser` on the project with an IAM
-    condition naming this instance, so it can reach this database and no other.
+    """Instance + its database (+ a cross-region DR replica where asked). Verb: `grant_connect`.
     Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
     `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica).
     """
@@ -212,7 +209,11 @@ class PostgresInstance(Construct):
         )
         database.override_logical_id(f"{key}_database")
 
-        condition = ProjectIamMemberCondition(
+        self._props = props
+        self._instance = instance
+        self._abandon = abandon
+        self._connectors = 0
+        self._condition = ProjectIamMemberCondition(
             title=f"only {props.name}",
             description=f"Connect to Cloud SQL instance {props.name} and no other.",
             expression=(
@@ -220,26 +221,6 @@ class PostgresInstance(Construct):
                 'resource.type == "sqladmin.googleapis.com/Instance"'
             ),
         )
-        for index, email in enumerate(props.iam_service_account_emails):
-            SqlUser(
-                self,
-                f"iam-user-{index}",
-                instance=instance.name,
-                # Cloud SQL names a service account's user by its email without the domain suffix.
-                name=Fn.trimsuffix(email, ".gserviceaccount.com"),
-                type="CLOUD_IAM_SERVICE_ACCOUNT",
-                deletion_policy=abandon,
-            )
-            for role in CLIENT_ROLES:
-                ProjectIamMember(
-                    self,
-                    f"iam-user-{index}-{role.split('.')[-1]}",
-                    project=props.project_id,
-                    role=role,
-                    member=f"serviceAccount:{email}",
-                    condition=condition,
-                )
-
         # Plain strings known at synth: another stack may use them without a cross-stack
         # reference (the monitoring stack's filters and thresholds).
         self.name: str = props.name
@@ -275,3 +256,28 @@ class PostgresInstance(Construct):
             )
             replica.override_logical_id(f"{key}_dr_replica")
             self.replica_connection_name = replica.connection_name
+
+    def grant_connect(self, identity: ServiceAccountHandle) -> None:
+        """Let a Google service account connect to this instance, and no other: an IAM database
+        user for it, and `cloudsql.client` + `cloudsql.instanceUser` on the project under a
+        condition naming this instance."""
+        index = self._connectors
+        self._connectors += 1
+        SqlUser(
+            self,
+            f"iam-user-{index}",
+            instance=self._instance.name,
+            # Cloud SQL names a service account's user by its email without the domain suffix.
+            name=Fn.trimsuffix(identity.email, ".gserviceaccount.com"),
+            type="CLOUD_IAM_SERVICE_ACCOUNT",
+            deletion_policy=self._abandon,
+        )
+        for role in CLIENT_ROLES:
+            ProjectIamMember(
+                self,
+                f"iam-user-{index}-{role.split('.')[-1]}",
+                project=self._props.project_id,
+                role=role,
+                member=f"serviceAccount:{identity.email}",
+                condition=self._condition,
+            )

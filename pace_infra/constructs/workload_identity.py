@@ -9,10 +9,17 @@ scope it is given (the hand-applied cicd stack).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from cdktf_cdktf_provider_google.service_account import ServiceAccount
 from cdktf_cdktf_provider_google.service_account_iam_member import ServiceAccountIamMember
 from constructs import Construct
+
+
+class ServiceAccountHandle(Protocol):
+    """What a grant needs of a Google service account (WorkloadServiceAccount has it)."""
+
+    email: str
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,10 @@ class CicdStack(PaceStack):
                 project_id=env.project_id,
                 keep_recent_versions=cicd.keep_recent_images,
                 labels=system_labels("platform"),
-                readers=(f"serviceAccount:{cluster.node_service_account_email}",),
-                writers=(self.ci.member,),
             ),
         )
+        self.images.grant_pull(f"serviceAccount:{cluster.node_service_account_email}")
+        self.images.grant_push(self.ci.member)
         # Which images the cluster runs: this environment's builds (by digest in the app
         # namespaces, checked in-cluster), Argo CD's pinned images, what config names; Google's
         # system images through the global policy. Everything else is denied.

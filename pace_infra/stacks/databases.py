@@ -29,14 +29,12 @@ class DatabasesStack(PaceStack):
     ) -> None:
         super().__init__(scope, env, "databases")
         db = env.databases
+        identities = {"web": web_identity, "ai": ai_identity}
 
         def instance(
-            database: Database,
-            size: SqlInstanceSize,
-            identity: WorkloadServiceAccount,
-            dr_region: str | None,
+            database: Database, size: SqlInstanceSize, dr_region: str | None
         ) -> PostgresInstance:
-            return PostgresInstance(
+            created = PostgresInstance(
                 self,
                 database.key,
                 props=PostgresInstanceProps(
@@ -46,10 +44,8 @@ class DatabasesStack(PaceStack):
                     database_version=db.postgres_version,
                     availability=db.availability,
                     size=size,
-                    network_id=network.network_id,
-                    psa_range_name=network.psa_range_name,
+                    network=network,
                     database_name=database.database,
-                    iam_service_account_emails=(identity.email,),
                     backups=db.backups,
                     maintenance=db.maintenance,
                     deletion_protection=env.deletion_protection,
@@ -57,9 +53,12 @@ class DatabasesStack(PaceStack):
                     dr_replica_region=dr_region,
                 ),
             )
+            # Only the database's own system may connect to it.
+            created.grant_connect(identities[database.workload])
+            return created
 
-        self.pace_db = instance(PACE_DB, db.pace_db, web_identity, db.dr_replica_region)
-        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, ai_identity, None)
+        self.pace_db = instance(PACE_DB, db.pace_db, db.dr_replica_region)
+        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, None)
         # What the monitoring stack watches: every primary instance of this stack.
         self.instances: tuple[PostgresInstance, ...] = (self.pace_db, self.pace_ai_db)
 

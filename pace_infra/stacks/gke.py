@@ -10,7 +10,7 @@ from pace_infra import names
 from pace_infra.config import Environment
 from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
 from pace_infra.constructs.network import Network
-from pace_infra.constructs.node_pool import NodePool, NodePoolProps
+from pace_infra.constructs.node_pool import NodePoolProps
 from pace_infra.constructs.workload_identity import (
     WorkloadServiceAccount,
     WorkloadServiceAccountProps,
@@ -32,18 +32,14 @@ class GkeStack(PaceStack):
     def __init__(self, scope: Construct, env: Environment, network: Network) -> None:
         super().__init__(scope, env, "gke")
         gke = env.gke
-        location = gke.zone or env.region
         self.cluster = GkeCluster(
             self,
             "cluster",
             props=GkeClusterProps(
                 name=self.names.cluster,
                 project_id=env.project_id,
-                location=location,
-                network_id=network.network_id,
-                subnet_id=network.subnet_id,
-                pods_range_name=network.pods_range_name,
-                services_range_name=network.services_range_name,
+                location=gke.zone or env.region,
+                network=network,
                 control_plane_cidr=env.network.control_plane_cidr,
                 master_authorized_networks={
                     n.name: str(n.cidr) for n in gke.master_authorized_networks
@@ -59,16 +55,11 @@ class GkeStack(PaceStack):
             ),
         )
         for system, pool, taints in (("web", gke.web, ()), ("ai", gke.ai, (AI_TAINT,))):
-            NodePool(
-                self,
+            self.cluster.add_node_pool(
                 f"pool-{system}",
-                props=NodePoolProps(
+                NodePoolProps(
                     name=system,
-                    cluster_id=self.cluster.id,
-                    location=location,
                     size=pool,
-                    service_account_email=self.cluster.node_service_account_email,
-                    network_tag=network.node_tag,
                     node_labels={POOL_LABEL: system},
                     taints=taints,
                     labels=system_labels(system),

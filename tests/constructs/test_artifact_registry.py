@@ -16,13 +16,14 @@ def registry():
         project_id="pace-t",
         labels={"system": "platform"},
         keep_recent_versions=15,
-        readers=("serviceAccount:nodes@pace-t.iam.gserviceaccount.com",),
-        writers=("serviceAccount:ci@pace-t.iam.gserviceaccount.com",),
     )
     handles = {}
 
     def build(stack):
         handles["repo"] = ImageRepository(stack, "images", props=props)
+        handles["repo"].grant_pull("serviceAccount:nodes@pace-t.iam.gserviceaccount.com")
+        handles["repo"].grant_push("serviceAccount:ci@pace-t.iam.gserviceaccount.com")
+        handles["repo"].grant_pull("serviceAccount:other@pace-t.iam.gserviceaccount.com")
 
     return synth_construct(build), handles["repo"]
 
@@ -56,14 +57,25 @@ def test_registry_keeps_releases_and_recent_builds_and_deletes_old_untagged(regi
 def test_registry_access_is_granted_on_the_repository_not_the_project(registry):
     doc = registry[0]
     assert resources(doc, "google_project_iam_member") == {}
-    grants = {
-        g["role"]: g["member"]
+    grants = sorted(
+        (g["role"], g["member"], g["repository"])
         for g in resources(doc, "google_artifact_registry_repository_iam_member").values()
-    }
-    assert grants == {
-        "roles/artifactregistry.reader": "serviceAccount:nodes@pace-t.iam.gserviceaccount.com",
-        "roles/artifactregistry.writer": "serviceAccount:ci@pace-t.iam.gserviceaccount.com",
-    }
+    )
+    on_repository = "${google_artifact_registry_repository.image_repository.name}"
+    assert grants == [
+        (
+            "roles/artifactregistry.reader",
+            f"serviceAccount:{who}@pace-t.iam.gserviceaccount.com",
+            on_repository,
+        )
+        for who in ("nodes", "other")
+    ] + [
+        (
+            "roles/artifactregistry.writer",
+            "serviceAccount:ci@pace-t.iam.gserviceaccount.com",
+            on_repository,
+        )
+    ]
 
 
 def test_registry_url_and_pinned_id(registry):

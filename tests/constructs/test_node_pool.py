@@ -12,11 +12,7 @@ from tests.helpers import GKE_CLUSTER, only, resources, synth_gke
 
 POOL = NodePoolProps(
     name="ai",
-    cluster_id="",
-    location="europe-west2",
     size=NodePoolSize(machine_type="n2-standard-8", min_nodes=3, max_nodes=12, disk_size_gb=200),
-    service_account_email="nodes@pace-t.iam.gserviceaccount.com",
-    network_tag="pace-t-gke-node",
     node_labels={"pace/pool": "ai"},
     taints=(("pace/pool", "ai", "NO_SCHEDULE"),),
     labels={"system": "ai"},
@@ -71,7 +67,8 @@ def test_pool_nodes_use_gke_metadata_server(pool):
 def test_pool_nodes_run_cos_containerd_with_the_dedicated_sa(pool):
     config = pool["node_config"]
     assert config["image_type"] == "COS_CONTAINERD"
-    assert config["service_account"] == "nodes@pace-t.iam.gserviceaccount.com"
+    # The cluster's own node service account: add_node_pool gives every pool the same one.
+    assert config["service_account"] == "${google_service_account.gke_node_sa.email}"
     assert config["oauth_scopes"] == ["https://www.googleapis.com/auth/cloud-platform"]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from pace_infra.config.values import BackupPolicy, SqlInstanceSize
 from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
-from tests.helpers import resources, synth_construct
+from tests.helpers import PlainNetwork, PlainServiceAccount, resources, synth_construct
 
 WEB_SA = "pace-t-web@pace-t.iam.gserviceaccount.com"
 PROPS = PostgresInstanceProps(
@@ -18,17 +18,22 @@ PROPS = PostgresInstanceProps(
     database_version="POSTGRES_18",
     availability="REGIONAL",
     size=SqlInstanceSize(tier="db-custom-2-7680", disk_size_gb=50, disk_autoresize_limit_gb=500),
-    network_id="projects/pace-t/global/networks/pace-t-vpc",
-    psa_range_name="pace-t-psa",
+    network=PlainNetwork(),
     database_name="pace",
-    iam_service_account_emails=(WEB_SA,),
     backups=BackupPolicy(retained=30),
     labels={"system": "web"},
 )
 
 
-def _synth(props: PostgresInstanceProps = PROPS) -> dict:
-    return synth_construct(lambda stack: PostgresInstance(stack, "pace-db", props=props))
+def _synth(props: PostgresInstanceProps = PROPS, *connectors: str) -> dict:
+    """The instance, with `grant_connect` for each connector's email (default: the web GSA)."""
+
+    def build(stack) -> None:
+        instance = PostgresInstance(stack, "pace-db", props=props)
+        for email in connectors or (WEB_SA,):
+            instance.grant_connect(PlainServiceAccount(email))
+
+    return synth_construct(build)
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +94,7 @@ def test_retained_backups_counted_and_kept_in_region(settings):
 def test_private_ip_only_from_the_psa_range(settings):
     ip = settings["ip_configuration"]
     assert ip["ipv4_enabled"] is False
-    assert ip["private_network"] == PROPS.network_id
+    assert ip["private_network"] == PROPS.network.network_id
     assert ip["allocated_ip_range"] == "pace-t-psa"
     assert "authorized_networks" not in ip
 
@@ -232,3 +237,21 @@ def test_destroying_database_and_users_can_be_chosen_where_data_is_disposable():
     doc = _synth(replace(PROPS, keep_database_and_users_on_destroy=False))
     (database,) = resources(doc, "google_sql_database").values()
     assert "deletion_policy" not in database
+
+
+def test_grant_connect_is_the_only_way_in_and_each_grant_is_its_own_user():
+    alone = synth_construct(lambda stack: PostgresInstance(stack, "pace-db", props=PROPS))
+    assert not resources(alone, "google_sql_user")
+    assert not resources(alone, "google_project_iam_member")
+
+    other = "pace-t-jobs@pace-t.iam.gserviceaccount.com"
+    doc = _synth(PROPS, WEB_SA, other)
+    users = {u["name"] for u in resources(doc, "google_sql_user").values()}
+    assert users == {
+        f'${{trimsuffix("{email}", ".gserviceaccount.com")}}' for email in (WEB_SA, other)
+    }
+    members = resources(doc, "google_project_iam_member").values()
+    assert sorted(m["member"] for m in members) == sorted(
+        f"serviceAccount:{email}" for email in (WEB_SA, WEB_SA, other, other)
+    )
+    assert {m["condition"]["title"] for m in members} == {"only pace-t-db"}
