@@ -68,7 +68,10 @@ def binding_modules() -> list[str]:
     """The jsii binding modules (cdktf, constructs, providers) that building the app imports."""
     probe = (
         "import json, sys\n"
-        "import pace_infra.app\n"
+        # The registry names its stack classes and the app imports them when it builds: the
+        # probe imports them all, as building every environment does.
+        "from pace_infra.units import REGISTRY\n"
+        "for unit in REGISTRY: unit.stack_class()\n"
         f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({BINDING_PREFIXES!r}))))"
     )
     out = subprocess.run(
