@@ -36,6 +36,40 @@ def errors_log_metric(subject: str) -> str:
     return f"pace-errors-{subject}"
 
 
+# The port every PACE application container listens on (Next.js's default): the Services,
+# probes and load balancer health checks use it.
+APP_PORT = 3000
+
+# Node label of each pool (value: the pool's system); the ai pool is also tainted with it.
+NODE_POOL_LABEL = "pace/pool"
+
+
+@dataclass(frozen=True)
+class EdgeNames:
+    """What the CRM's Ingress attaches by name: GKE creates the load balancer, we the rest."""
+
+    ip: str  # global static IP (Ingress annotation kubernetes.io/ingress.global-static-ip-name)
+    security_policy: str  # Cloud Armor policy (BackendConfig securityPolicy.name)
+    ssl_policy: str  # SSL policy (FrontendConfig sslPolicy)
+
+
+# The images each system's pipeline builds into pace-images, as the GitOps manifests name them.
+IMAGES: dict[Workload, tuple[str, ...]] = {
+    "web": ("pace-web",),
+    "ai": ("pace-ai-backend", "pace-mcp-servers"),
+}
+
+
+def gitops_base(workload: Workload) -> str:
+    """A system's platform-owned Kustomize base in the GitOps repository."""
+    return f"{namespace(workload)}/base"
+
+
+def gitops_overlay(workload: Workload, env: str) -> str:
+    """A system's overlay of one environment: the path its Argo CD Application syncs."""
+    return f"{namespace(workload)}/overlays/{env}"
+
+
 def pagerduty_service(system: System, route: PagingRoute) -> str:
     """`pace-web` pages now; `pace-web-warnings` pages in support hours."""
     return f"pace-{system}" if route == "urgent" else f"pace-{system}-warnings"
@@ -87,9 +121,10 @@ class EnvNames:
         return self.resource(database.key.removeprefix("pace-"))
 
     @property
-    def edge_prefix(self) -> str:
-        """The CRM's public edge (static IP, Cloud Armor policy, certificate)."""
-        return self.resource("web")
+    def edge(self) -> EdgeNames:
+        """The CRM's public edge: its static IP, Cloud Armor policy and SSL policy."""
+        prefix = self.resource("web")
+        return EdgeNames(f"{prefix}-ip", f"{prefix}-armor", f"{prefix}-tls")
 
     @property
     def ci_service_account(self) -> str:

@@ -163,7 +163,7 @@ INVALID = [
     ("no-image-repos", "dev", "cicd.image_repository_uuids", [], "at least one repository"),
     ("workspace-slug", "dev", "cicd.bitbucket_workspace", "PACE CRM", "workspace slug"),
     ("release-branch-slash", "prod", "cicd.release_branch", "release/1", "where '/' and ':'"),
-    ("gitops-path", "dev", "gitops.web_path", "../escape", "relative path"),
+    ("gitops-revision", "dev", "gitops.revision", "../escape", "branch or tag"),
     ("quota-quantity", "dev", "platform.web_quota.limits_memory", "lots", "Kubernetes quantity"),
     ("quota-pods", "dev", "platform.ai_quota.pods", 0, "at least 1"),
     ("waf-mode", "dev", "edge.waf_mode", "block", "is not one of preview, enforce"),

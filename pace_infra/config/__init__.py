@@ -20,7 +20,12 @@ from pace_infra.config.schema import (
     GkeConfig,
     NetworkConfig,
 )
-from pace_infra.config.schema_delivery import CicdConfig, GitopsConfig, PlatformConfig
+from pace_infra.config.schema_delivery import (
+    ApplicationsConfig,
+    CicdConfig,
+    GitopsConfig,
+    PlatformConfig,
+)
 from pace_infra.config.schema_operations import MonitoringConfig, OncallConfig, Thresholds
 from pace_infra.config.validate import validate
 from pace_infra.config.values import (
@@ -40,6 +45,7 @@ from pace_infra.config.values import (
 
 __all__ = [
     "PROTECTED_TIERS",
+    "ApplicationsConfig",
     "AuthorizedNetwork",
     "BackupPolicy",
     "CicdConfig",

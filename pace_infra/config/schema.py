@@ -14,7 +14,12 @@ from ipaddress import IPv4Network
 from typing import Any, Literal
 
 from pace_infra.config.checks import is_private, require, valid_ports
-from pace_infra.config.schema_delivery import CicdConfig, GitopsConfig, PlatformConfig
+from pace_infra.config.schema_delivery import (
+    ApplicationsConfig,
+    CicdConfig,
+    GitopsConfig,
+    PlatformConfig,
+)
 from pace_infra.config.schema_operations import MonitoringConfig, OncallConfig
 from pace_infra.config.values import (
     Availability,
@@ -213,6 +218,7 @@ class Environment:
     cicd: CicdConfig
     gitops: GitopsConfig
     platform: PlatformConfig
+    applications: ApplicationsConfig
     oncall: OncallConfig
     monitoring: MonitoringConfig
     edge: EdgePolicy = field(default_factory=EdgePolicy)

@@ -4,10 +4,16 @@ what runs in the cluster. Each rule on a section's own fields sits in its `__pos
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pace_infra.config.checks import require
-from pace_infra.config.values import EgressEndpoint, GoogleSignIn, Quota
+from pace_infra.config.values import (
+    EgressEndpoint,
+    GoogleSignIn,
+    Quota,
+    WorkloadSize,
+    is_host_name,
+)
 
 _UUID = re.compile(r"^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$")
 _WORKSPACE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,61}$")
@@ -93,8 +99,8 @@ class GitopsConfig:
 
     repo_url: str  # https://bitbucket.org/<workspace>/<repo>.git
     revision: str  # branch or tag Argo CD follows for this environment
-    web_path: str  # directory of pace-web's manifests for this environment
-    ai_path: str  # directory of pace-ai's manifests
+    # The paths Argo CD syncs are the overlays `make synth` generates (cdktf.out/gitops/):
+    # <namespace>/overlays/<env>, named in pace_infra/names.py.
 
     def __post_init__(self) -> None:
         require(
@@ -103,13 +109,11 @@ class GitopsConfig:
             f"{self.repo_url!r} is not a Bitbucket HTTPS repository URL "
             "(https://bitbucket.org/<workspace>/<repo>.git)",
         )
-        for key in ("revision", "web_path", "ai_path"):
-            value = getattr(self, key)
-            require(
-                bool(value) and not value.startswith("/") and ".." not in value.split("/"),
-                key,
-                f"{value!r} must be a relative path or ref",
-            )
+        require(
+            bool(self.revision) and ".." not in self.revision.split("/"),
+            "revision",
+            f"{self.revision!r} must be a branch or tag",
+        )
 
 
 @dataclass(frozen=True)
@@ -144,3 +148,34 @@ class PlatformConfig:
         for key in ("web_egress", "ai_egress"):
             names = [endpoint.name for endpoint in getattr(self, key)]
             require(len(set(names)) == len(names), key, "endpoint names must be unique")
+
+
+# An image by digest: what the app namespaces admit (pace_infra/constructs/image_admission.py).
+_IMAGE_BY_DIGEST = re.compile(
+    r"^[a-z0-9.-]+\.[a-z]{2,}(/[A-Za-z0-9._-]+)+(:[\w.-]+)?@sha256:[0-9a-f]{64}$"
+)
+
+
+@dataclass(frozen=True)
+class ApplicationsConfig:
+    """What the platform-owned GitOps skeleton (`cdktf.out/gitops/`) runs: pace-web's CRM,
+    pace-ai's AI backend and MCP servers. Application teams own their images and app config."""
+
+    crm_hosts: tuple[str, ...]  # DNS names the CRM serves; its managed certificate covers them
+    # The Cloud SQL Auth Proxy beside each database client (native sidecar), by digest: the app
+    # namespaces admit images by digest only, and Binary Authorization must admit its registry
+    # path (cicd.admitted_images). Verify a new digest with `crane digest <image>:<tag>`.
+    cloud_sql_proxy_image: str
+    crm: WorkloadSize = field(default_factory=WorkloadSize)
+    ai_backend: WorkloadSize = field(default_factory=WorkloadSize)
+    mcp_servers: WorkloadSize = field(default_factory=WorkloadSize)
+
+    def __post_init__(self) -> None:
+        require(bool(self.crm_hosts), "crm_hosts", "needs at least one host")
+        for index, host in enumerate(self.crm_hosts):
+            require(is_host_name(host), f"crm_hosts[{index}]", f"{host!r} is not a host name")
+        require(
+            bool(_IMAGE_BY_DIGEST.match(self.cloud_sql_proxy_image)),
+            "cloud_sql_proxy_image",
+            f"{self.cloud_sql_proxy_image!r} must be <registry>/<path>[:tag]@sha256:<digest>",
+        )

@@ -11,6 +11,7 @@ import re
 from pace_infra.config.loader import ConfigError
 from pace_infra.config.schema import Environment
 from pace_infra.config.schema_delivery import BITBUCKET_REPO
+from pace_infra.names import APP_PORT
 
 MIN_PROD_RETAINED_BACKUPS = 14
 
@@ -32,6 +33,7 @@ def validate(env: Environment) -> None:
         raise ConfigError(
             file, "gitops.repo_url", f"is not in workspace {env.cicd.bitbucket_workspace!r}"
         )
+    _validate_applications(env, file)
     if env.tier == "prod" and env.oncall.mode != "full":
         raise ConfigError(file, "oncall.mode", "prod must page people (full)")
 
@@ -64,4 +66,13 @@ def _validate_databases(env: Environment, file: str) -> None:
     if db.dr_replica_region is not None and db.dr_replica_region == env.region:
         raise ConfigError(
             file, "databases.dr_replica_region", "must differ from the primary region"
+        )
+
+
+def _validate_applications(env: Environment, file: str) -> None:
+    if APP_PORT not in env.network.load_balancer_ports:
+        raise ConfigError(
+            file,
+            "network.load_balancer_ports",
+            f"must include {APP_PORT}, the port the CRM listens on (applications' contract)",
         )

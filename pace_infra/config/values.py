@@ -283,6 +283,10 @@ class EgressEndpoint:
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
 
 
+def is_host_name(host: str) -> bool:
+    return bool(_HOST.match(host))
+
+
 @dataclass(frozen=True)
 class UptimeTarget:
     """A public HTTPS endpoint checked from several regions every minute."""
@@ -298,3 +302,26 @@ class UptimeTarget:
         )
         require(bool(_HOST.match(self.host)), "host", f"{self.host!r} is not a host name")
         require(self.path.startswith("/"), "path", "must start with /")
+
+
+@dataclass(frozen=True)
+class WorkloadSize:
+    """One Deployment of the GitOps skeleton: replicas (the HPA's range) and per-pod resources
+    of its main container. Quantities as Kubernetes writes them."""
+
+    min_replicas: int = 2  # two: a PodDisruptionBudget of one can then always drain a node
+    max_replicas: int = 4
+    requests_cpu: str = "250m"
+    requests_memory: str = "512Mi"
+    limits_cpu: str = "1"
+    limits_memory: str = "1Gi"
+
+    def __post_init__(self) -> None:
+        require(self.min_replicas >= 1, "min_replicas", "must be at least 1")
+        require(
+            self.max_replicas >= self.min_replicas,
+            "max_replicas",
+            f"must be at least min_replicas ({self.min_replicas})",
+        )
+        for key in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
+            require(bool(_QUANTITY.match(getattr(self, key))), key, "is not a Kubernetes quantity")

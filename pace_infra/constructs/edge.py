@@ -29,6 +29,7 @@ from cdktf_cdktf_provider_google.compute_ssl_policy import ComputeSslPolicy
 from constructs import Construct
 
 from pace_infra.config.values import EdgePolicy
+from pace_infra.names import EdgeNames
 
 # Cloud Armor's preconfigured OWASP Top 10 rule sets (sensitivity 1: the fewest false positives),
 # plus cve-canary for Log4Shell (CKV_GCP_73).
@@ -48,7 +49,7 @@ DEFAULT_RULE_PRIORITY = 2147483647  # Cloud Armor's default rule
 
 @dataclass(frozen=True)
 class EdgeProps:
-    name_prefix: str  # pace-<env>-web
+    names: EdgeNames  # of the address, the Cloud Armor policy and the SSL policy
     # WAF mode (preview: OWASP rules only log what they would block), rate limit, TLS profile.
     policy: EdgePolicy = field(default_factory=EdgePolicy)
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -77,12 +78,11 @@ class Edge(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, props: EdgeProps) -> None:
         super().__init__(scope, id_)
-        prefix = props.name_prefix
         protected = TerraformResourceLifecycle(prevent_destroy=props.protect)
         address = ComputeGlobalAddress(
             self,
             "ip",
-            name=f"{prefix}-ip",
+            name=props.names.ip,
             address_type="EXTERNAL",
             ip_version="IPV4",
             labels=dict(props.labels),
@@ -139,7 +139,7 @@ class Edge(Construct):
         policy = ComputeSecurityPolicy(
             self,
             "armor",
-            name=f"{prefix}-armor",
+            name=props.names.security_policy,
             description="PACE CRM: OWASP rules, per-client rate limit, default allow.",
             type="CLOUD_ARMOR",
             rule=[*waf_rules, rate_limit, default],
@@ -161,7 +161,7 @@ class Edge(Construct):
         ssl = ComputeSslPolicy(
             self,
             "tls",
-            name=f"{prefix}-tls",
+            name=props.names.ssl_policy,
             description="TLS 1.2+ with modern cipher suites.",
             min_tls_version="TLS_1_2",
             profile=props.policy.ssl_profile,

@@ -17,7 +17,7 @@ class EdgeStack(PaceStack):
             self,
             "web",
             props=EdgeProps(
-                name_prefix=self.names.edge_prefix,
+                names=self.names.edge,
                 policy=env.edge,
                 labels=system_labels("web"),
                 protect=env.deletion_protection,

@@ -15,15 +15,14 @@ from pace_infra.constructs.workload_identity import (
     WorkloadServiceAccount,
     WorkloadServiceAccountProps,
 )
-from pace_infra.names import Workload
+from pace_infra.names import NODE_POOL_LABEL, Workload
 from pace_infra.stacks.base import PaceStack, earlier, system_labels
 from pace_infra.stacks.bootstrap import gke_secrets_key
 from pace_infra.stacks.network import NetworkStack
 
 # Node label and taint of the AI pool: only pods that select it and tolerate the taint (pace-ai's
 # workloads) are scheduled there, so the CRM and the AI backends never starve each other.
-POOL_LABEL = "pace/pool"
-AI_TAINT = (POOL_LABEL, "ai", "NO_SCHEDULE")
+AI_TAINT = (NODE_POOL_LABEL, "ai", "NO_SCHEDULE")
 
 
 class GkeStack(PaceStack):
@@ -60,7 +59,7 @@ class GkeStack(PaceStack):
                 NodePoolProps(
                     name=system,
                     size=pool,
-                    node_labels={POOL_LABEL: system},
+                    node_labels={NODE_POOL_LABEL: system},
                     taints=taints,
                     labels=system_labels(system),
                     protect=env.deletion_protection,

@@ -20,7 +20,7 @@ from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
 from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.names import namespace, service_account_email
+from pace_infra.names import gitops_overlay, namespace, service_account_email
 from pace_infra.stacks.base import PaceStack, earlier
 from pace_infra.stacks.gke import GkeStack
 
@@ -152,8 +152,8 @@ class PlatformStack(PaceStack):
                 # Literal names: they key the chart's values and name the Applications; the
                 # releases wait for the namespaces through depends_on.
                 applications=(
-                    GitOpsApplication(name=WEB_NAMESPACE, path=gitops.web_path),
-                    GitOpsApplication(name=AI_NAMESPACE, path=gitops.ai_path),
+                    GitOpsApplication(name=WEB_NAMESPACE, path=gitops_overlay("web", env.name)),
+                    GitOpsApplication(name=AI_NAMESPACE, path=gitops_overlay("ai", env.name)),
                 ),
                 high_availability=platform.argocd_ha,
                 access=_argocd_access(platform),

@@ -44,6 +44,8 @@ def _publish(staging: Path, outdir: Path) -> None:
         for orphan in old_stacks.iterdir():
             if orphan.is_dir() and orphan.name not in new_stacks:
                 shutil.rmtree(orphan)
+    # The skeleton is written whole each time: files it no longer has must not linger.
+    shutil.rmtree(outdir / "gitops", ignore_errors=True)
     shutil.copytree(staging, outdir, dirs_exist_ok=True)
 
 
@@ -70,6 +72,8 @@ def synth(outdir: Path) -> int:
     # Deferred: the bindings take seconds to load, and bad config never needs them.
     use_pinned_node()
     from pace_infra.app import build_app
+    from pace_infra.gitops.skeleton import skeleton
+    from pace_infra.gitops.write import write_skeleton
 
     outdir.parent.mkdir(parents=True, exist_ok=True)
     # Absolute: the jsii kernel (a node process) resolves relative paths against its own cwd.
@@ -86,6 +90,8 @@ def synth(outdir: Path) -> int:
         if errors:
             print("synth failed: " + "; ".join(errors), file=sys.stderr)
             return EXIT_SYNTH
+        # The GitOps skeleton comes from the same config: published with the stacks or not at all.
+        write_skeleton(skeleton(environments), staging / "gitops")
         _publish(staging, outdir)
         return 0
     finally:

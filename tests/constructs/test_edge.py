@@ -8,10 +8,11 @@ import pytest
 
 from pace_infra.config.values import EdgePolicy
 from pace_infra.constructs.edge import OWASP_RULE_SETS, Edge, EdgeProps
+from pace_infra.names import EdgeNames
 from tests.helpers import only, resources, synth_construct
 
 PROPS = EdgeProps(
-    name_prefix="pace-t-web",
+    names=EdgeNames("pace-t-web-ip", "pace-t-web-armor", "pace-t-web-tls"),
     policy=EdgePolicy(rate_limit_per_minute=300),
     labels={"system": "web"},
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import gitops_overlay
 from tests.helpers import by_name, only, resources
 
 
@@ -183,7 +184,7 @@ def test_argocd_applications_follow_gitops_config(stacks, environments):
         apps = json.loads(apps_release["values"][0])["applications"]
         assert apps["pace-web"]["source"]["repoURL"] == env.gitops.repo_url
         assert apps["pace-web"]["source"]["targetRevision"] == env.gitops.revision
-        assert apps["pace-ai"]["source"]["path"] == env.gitops.ai_path
+        assert apps["pace-ai"]["source"]["path"] == gitops_overlay("ai", env.name)
         argocd = json.loads(
             by_name(stacks[f"{env.name}-platform"], "helm_release", "argocd")["values"][0]
         )

@@ -121,6 +121,17 @@ OPENTOFU = GoBuild(
     mod_hash="h1:oVRpePf5RvwzlebM/6UbJlJTun3F9MfqHF0AcZ5/SvY=",
 )
 
+# kustomize (Apache-2.0) renders the GitOps skeleton's overlays in the tests, as Argo CD does.
+# v5.8.0: Argo CD 3.x bundles a kustomize 5 of the same line; go.mod asks for go 1.24.
+KUSTOMIZE_VERSION = "5.8.0"
+KUSTOMIZE = GoBuild(
+    module="sigs.k8s.io/kustomize/kustomize/v5",
+    version=f"v{KUSTOMIZE_VERSION}",
+    commit="0054b5e2961dd51cbbec37aafe75d7ffe9148428",
+    zip_hash="h1:CCIJK7z/xJOlkXOaDOcL2jprV53a/eloiL02wg7oJJs=",
+    mod_hash="h1:qewGAExYZK9LbPPbnJMPK5HQ8nsdxRzpclIg0qslzDo=",
+)
+
 
 def provider(name: str) -> PinnedProvider:
     """The pinned provider of that type (KeyError if there is none)."""

@@ -1,0 +1,121 @@
+"""The skeleton itself: it builds, every pod meets Pod Security `restricted`, images go by
+digest through admitted registries, and what the Deployments may grow to fits the quotas."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+
+from pace_infra.gitops.skeleton import UNFILLED_DIGEST, base
+from pace_infra.gitops.write import write_skeleton
+from pace_infra.names import IMAGE_REPOSITORY_ID, IMAGES, WORKLOADS, namespace
+from tests.gitops.conftest import of_kind, pod_specs
+
+CPU = re.compile(r"^(\d+(?:\.\d+)?)(m?)$")
+MEMORY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+
+def _cpu(quantity: str) -> float:
+    number, milli = CPU.match(quantity).groups()
+    return float(number) / (1000 if milli else 1)
+
+
+def _memory(quantity: str) -> int:
+    for suffix, factor in MEMORY.items():
+        if quantity.endswith(suffix):
+            return int(float(quantity[: -len(suffix)]) * factor)
+    return int(quantity)
+
+
+def test_every_overlay_builds_into_its_namespace(rendered):
+    for (env, workload), objects in rendered.items():
+        kinds = sorted({o["kind"] for o in objects})
+        assert {"Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget"} <= set(
+            kinds
+        ), (env, workload)
+        assert {o["metadata"]["namespace"] for o in objects} == {namespace(workload)}
+        assert sorted(d["metadata"]["name"] for d in of_kind(objects, "Deployment")) == sorted(
+            IMAGES[workload]
+        )
+
+
+def test_every_pod_meets_pod_security_restricted(rendered):
+    # kubernetes.io/docs/concepts/security/pod-security-standards/ (Restricted): non-root,
+    # no privilege escalation, all capabilities dropped, seccomp RuntimeDefault or Localhost,
+    # no host namespaces, ports or paths; init containers count like containers.
+    for key, objects in rendered.items():
+        for pod in pod_specs(objects):
+            assert pod["securityContext"]["runAsNonRoot"] is True, key
+            assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault", key
+            assert not any(pod.get(k) for k in ("hostNetwork", "hostPID", "hostIPC")), key
+            assert all("hostPath" not in v for v in pod.get("volumes", [])), key
+            for container in pod["containers"] + pod.get("initContainers", []):
+                context = container["securityContext"]
+                assert context["allowPrivilegeEscalation"] is False, (key, container["name"])
+                assert context["capabilities"]["drop"] == ["ALL"], (key, container["name"])
+                assert "add" not in context["capabilities"], (key, container["name"])
+                assert not context.get("privileged"), (key, container["name"])
+                assert all("hostPort" not in p for p in container.get("ports", [])), key
+
+
+def test_images_are_by_digest_from_this_environments_repository_or_admitted(rendered, environments):
+    envs = {env.name: env for env in environments}
+    for (env_name, _workload), objects in rendered.items():
+        env = envs[env_name]
+        registry = f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}/"
+        for pod in pod_specs(objects):
+            for container in pod["containers"] + pod.get("initContainers", []):
+                image = container["image"]
+                assert re.search(r"@sha256:[0-9a-f]{64}$", image), image
+                name = image.split("@")[0]
+                assert name.startswith(registry) or any(
+                    fnmatch.fnmatch(name, pattern) for pattern in env.cicd.admitted_images
+                ), (env_name, image)
+
+
+def test_the_images_component_starts_unfilled_with_only_its_systems_images(gitops_dir):
+    import yaml
+
+    for workload in WORKLOADS:
+        for component in gitops_dir.glob(f"{namespace(workload)}/overlays/*/images/*.yaml"):
+            images = yaml.safe_load(component.read_text())["images"]
+            assert [i["name"] for i in images] == list(IMAGES[workload])
+            assert {i["digest"] for i in images} == {UNFILLED_DIGEST}
+
+
+def test_what_the_deployments_may_grow_to_fits_the_namespace_quota(rendered, environments):
+    envs = {env.name: env for env in environments}
+    for (env_name, workload), objects in rendered.items():
+        quota = getattr(envs[env_name].platform, f"{workload}_quota")
+        scalers = {
+            h["spec"]["scaleTargetRef"]["name"]: h
+            for h in of_kind(objects, "HorizontalPodAutoscaler")
+        }
+        pods = cpu = memory = 0.0
+        for deployment in of_kind(objects, "Deployment"):
+            # At most: every replica the HPA allows, plus the one a roll-out surges.
+            replicas = scalers[deployment["metadata"]["name"]]["spec"]["maxReplicas"] + 1
+            spec = deployment["spec"]["template"]["spec"]
+            containers = spec["containers"] + spec.get("initContainers", [])
+            pods += replicas
+            cpu += replicas * sum(_cpu(c["resources"]["limits"]["cpu"]) for c in containers)
+            memory += replicas * sum(
+                _memory(c["resources"]["limits"]["memory"]) for c in containers
+            )
+        assert pods <= quota.pods, (env_name, workload)
+        assert cpu <= _cpu(quota.limits_cpu), (env_name, workload, cpu)
+        assert memory <= _memory(quota.limits_memory), (env_name, workload, memory)
+
+
+def test_bases_do_not_depend_on_the_environment_and_stale_files_go(tmp_path):
+    # One base serves every overlay: base() takes no environment at all.
+    assert set(base("web")) == {"pace-web.yaml", "edge.yaml", "kustomization.yaml"}
+    stale = tmp_path / "gitops" / "pace-web" / "base" / "old.yaml"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("kind: Stale\n")
+    write_skeleton(
+        {"pace-web/base/kustomization.yaml": [{"kind": "Kustomization"}]}, tmp_path / "gitops"
+    )
+    assert not stale.exists()
+    text = (tmp_path / "gitops" / "pace-web" / "base" / "kustomization.yaml").read_text()
+    assert text.startswith("# Generated by `make synth`")
