@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import IMAGE_REPOSITORY_ID, EnvNames
 from tests.helpers import only, resources
 
 
@@ -22,7 +23,7 @@ def test_cicd_outputs_what_a_pipeline_needs(stacks, environments):
             "deploy_service_account",
         } <= set(outputs)
         assert outputs["image_registry"]["value"] == (
-            f"{env.region}-docker.pkg.dev/{env.project_id}/pace-images"
+            f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}"
         )
 
 
@@ -81,7 +82,8 @@ def test_gitops_credential_holder_is_in_the_trust_plane_with_no_value(stacks, en
         assert "google_secret_manager_secret" not in stacks[f"{env.name}-platform"]["resource"]
         doc = stacks[f"{env.name}-cicd"]
         assert (
-            only(doc, "google_secret_manager_secret")["secret_id"] == f"pace-{env.name}-gitops-repo"
+            only(doc, "google_secret_manager_secret")["secret_id"]
+            == EnvNames(env.name).gitops_secret
         )
         assert resources(doc, "google_secret_manager_secret_version") == {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import PACE_AI_DB, PACE_DB, EnvNames
 from tests.helpers import resources
 
 
@@ -20,8 +21,12 @@ def test_databases_are_named_and_sized_from_config(stacks, environments):
     for env in environments:
         instances = resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
         for key, name, config in (
-            ("pace_db", f"pace-{env.name}-db", env.databases.pace_db),
-            ("pace_ai_db", f"pace-{env.name}-ai-db", env.databases.pace_ai_db),
+            ("pace_db", EnvNames(env.name).database_instance(PACE_DB), env.databases.pace_db),
+            (
+                "pace_ai_db",
+                EnvNames(env.name).database_instance(PACE_AI_DB),
+                env.databases.pace_ai_db,
+            ),
         ):
             assert instances[key]["name"] == name
             assert instances[key]["settings"]["tier"] == config.tier
@@ -33,8 +38,8 @@ def test_one_database_per_instance(stacks, environments):
     for env in environments:
         databases = resources(stacks[f"{env.name}-databases"], "google_sql_database")
         assert {k: v["name"] for k, v in databases.items()} == {
-            "pace_db_database": "pace",
-            "pace_ai_db_database": "pace_ai",
+            "pace_db_database": PACE_DB.database,
+            "pace_ai_db_database": PACE_AI_DB.database,
         }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import EnvNames
 from tests.helpers import only
 
 
@@ -27,7 +28,7 @@ def test_edge_names_and_config(stacks, environments):
             "web_ssl_policy",
         }
         policy = only(doc, "google_compute_security_policy")
-        assert policy["name"] == f"pace-{env.name}-web-armor"
+        assert policy["name"] == f"{EnvNames(env.name).edge_prefix}-armor"
         owasp = [r for r in policy["rule"] if 1000 <= r["priority"] < 1100]
         assert all(r["preview"] is (env.edge.waf_mode == "preview") for r in owasp), env.name
     assert _env(environments, "prod").edge.waf_mode == "enforce"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import EnvNames, namespace
 from tests.helpers import by_name, only, resources
 
 
@@ -55,7 +56,7 @@ def test_node_pools_follow_config(stacks, environments):
             assert pool["node_config"]["machine_type"] == config.machine_type
             assert pool["autoscaling"]["total_min_node_count"] == config.min_nodes
             assert pool["autoscaling"]["total_max_node_count"] == config.max_nodes
-            assert pool["node_config"]["tags"] == [f"pace-{env.name}-gke-node"]
+            assert pool["node_config"]["tags"] == [f"{EnvNames(env.name).prefix}-gke-node"]
 
 
 def test_only_the_ai_pool_is_tainted_for_pace_ai(stacks):
@@ -73,8 +74,12 @@ def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(st
     for env in environments:
         gke = stacks[f"{env.name}-gke"]
         accounts = resources(gke, "google_service_account")
-        assert accounts["identity_web_sa"]["account_id"] == f"pace-{env.name}-web"
-        assert accounts["identity_ai_sa"]["account_id"] == f"pace-{env.name}-ai"
+        assert accounts["identity_web_sa"]["account_id"] == EnvNames(
+            env.name
+        ).workload_service_account("web")
+        assert accounts["identity_ai_sa"]["account_id"] == EnvNames(
+            env.name
+        ).workload_service_account("ai")
         # The pipeline applies gke: it creates the accounts but decides nobody's use of them.
         assert resources(gke, "google_service_account_iam_member") == {}
         members = {
@@ -87,6 +92,6 @@ def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(st
         }
         pool = f"serviceAccount:{env.project_id}.svc.id.goog"
         assert members == {
-            "web_saname}": f"{pool}[pace-web/pace-web]",
-            "ai_saname}": f"{pool}[pace-ai/pace-ai]",
+            "web_saname}": f"{pool}[{namespace('web')}/{namespace('web')}]",
+            "ai_saname}": f"{pool}[{namespace('ai')}/{namespace('ai')}]",
         }

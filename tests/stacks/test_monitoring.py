@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from pace_infra.monitoring.model import PAGING_ROUTES
+from pace_infra.names import pagerduty_service
 from tests.conftest import REPO
 from tests.helpers import filter_text, resources
 
@@ -159,9 +161,7 @@ def test_prod_pages_the_system_service_and_emails_support(stacks, environments):
         if channel["type"] == "pagerduty"
     }
     (email,) = [k for k, c in channels.items() if c["type"] == "email"]
-    assert set(by_service) == {f"pace-{s}" for s in SYSTEMS} | {
-        f"pace-{s}-warnings" for s in SYSTEMS
-    }
+    assert set(by_service) == {pagerduty_service(s, r) for s in SYSTEMS for r in PAGING_ROUTES}
     for policy in _policies(stacks, prod):
         refs = policy["notification_channels"]
         assert f"${{google_monitoring_notification_channel.{email}.name}}" in refs
@@ -169,9 +169,8 @@ def test_prod_pages_the_system_service_and_emails_support(stacks, environments):
             assert len(refs) == 1, "certificate expiry is a notification, not a page"
         else:
             labels = policy["user_labels"]
-            service = f"pace-{labels['system']}" + (
-                "-warnings" if labels["severity"] == "warning" else ""
-            )
+            route = "support-hours" if labels["severity"] == "warning" else "urgent"
+            service = pagerduty_service(labels["system"], route)
             assert f"${{google_monitoring_notification_channel.{by_service[service]}.name}}" in refs
 
 

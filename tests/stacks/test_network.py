@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pace_infra.names import EnvNames
 from tests.helpers import by_name, only, resources
 
 
@@ -22,20 +23,24 @@ def test_network_uses_the_environment_cidr_plan(stacks, environments):
 def test_resource_names_carry_the_environment(stacks, environments):
     for env in environments:
         doc = stacks[f"{env.name}-network"]
-        assert only(doc, "google_compute_network")["name"] == f"pace-{env.name}-vpc"
+        assert only(doc, "google_compute_network")["name"] == f"{EnvNames(env.name).prefix}-vpc"
 
 
 def test_iap_ssh_follows_config(stacks, environments):
     for env in environments:
         firewall = resources(stacks[f"{env.name}-network"], "google_compute_firewall").values()
-        has_iap = any(rule["name"] == f"pace-{env.name}-allow-iap-ssh" for rule in firewall)
+        has_iap = any(
+            rule["name"] == f"{EnvNames(env.name).prefix}-allow-iap-ssh" for rule in firewall
+        )
         assert has_iap is env.network.allow_iap_ssh, env.name
 
 
 def test_nat_ports_follow_config(stacks, environments):
     for env in environments:
         nat = by_name(
-            stacks[f"{env.name}-network"], "google_compute_router_nat", f"pace-{env.name}-nat"
+            stacks[f"{env.name}-network"],
+            "google_compute_router_nat",
+            f"{EnvNames(env.name).prefix}-nat",
         )
         assert nat["min_ports_per_vm"] == env.network.nat.min_ports_per_vm
         assert nat["max_ports_per_vm"] == env.network.nat.max_ports_per_vm

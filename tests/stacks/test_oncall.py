@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pace_infra.monitoring.model import PAGING_ROUTES
+from pace_infra.names import pagerduty_service
 from tests.helpers import only, resources
 
 
@@ -36,7 +38,7 @@ def test_prod_pages_errors_at_any_hour_and_warnings_in_support_hours(stacks):
     services = {
         s["name"]: s for s in resources(stacks["prod-oncall"], "pagerduty_service").values()
     }
-    assert set(services) == {f"pace-{s}" for s in SYSTEMS} | {f"pace-{s}-warnings" for s in SYSTEMS}
+    assert set(services) == {pagerduty_service(s, r) for s in SYSTEMS for r in PAGING_ROUTES}
     for name, service in services.items():
         assert service["auto_resolve_timeout"] == "null"
         rule = service["incident_urgency_rule"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from pace_infra.names import namespace
 from tests.helpers import by_name, resources
 
 
@@ -37,7 +38,7 @@ def test_platform_namespaces_and_quotas_follow_config(stacks, environments):
     for env in environments:
         doc = stacks[f"{env.name}-platform"]
         names = {n["metadata"]["name"] for n in resources(doc, "kubernetes_namespace_v1").values()}
-        assert names == {"pace-web", "pace-ai", "argocd"}
+        assert names == {namespace("web"), namespace("ai"), "argocd"}
         quotas = {
             q["metadata"]["namespace"]: q["spec"]["hard"]
             for q in resources(doc, "kubernetes_resource_quota_v1").values()
@@ -81,17 +82,17 @@ def test_ksas_are_annotated_with_the_gke_stack_gsas(stacks, environments):
     for env in environments:
         ksas = resources(stacks[f"{env.name}-platform"], "kubernetes_service_account_v1").values()
         annotations = {k["metadata"]["name"]: k["metadata"]["annotations"] for k in ksas}
-        assert "identity_web_sa" in annotations["pace-web"]["iam.gke.io/gcp-service-account"]
-        assert "identity_ai_sa" in annotations["pace-ai"]["iam.gke.io/gcp-service-account"]
+        assert "identity_web_sa" in annotations[namespace("web")]["iam.gke.io/gcp-service-account"]
+        assert "identity_ai_sa" in annotations[namespace("ai")]["iam.gke.io/gcp-service-account"]
 
 
 def test_argocd_applications_follow_gitops_config(stacks, environments):
     for env in environments:
         apps_release = by_name(stacks[f"{env.name}-platform"], "helm_release", "pace-apps")
         apps = json.loads(apps_release["values"][0])["applications"]
-        assert apps["pace-web"]["source"]["repoURL"] == env.gitops.repo_url
-        assert apps["pace-web"]["source"]["targetRevision"] == env.gitops.revision
-        assert apps["pace-ai"]["source"]["path"] == env.gitops.ai_path
+        assert apps[namespace("web")]["source"]["repoURL"] == env.gitops.repo_url
+        assert apps[namespace("web")]["source"]["targetRevision"] == env.gitops.revision
+        assert apps[namespace("ai")]["source"]["path"] == env.gitops.ai_path
         argocd = json.loads(
             by_name(stacks[f"{env.name}-platform"], "helm_release", "argocd")["values"][0]
         )
