@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from pace_infra.names import PACE_AI_DB, PACE_DB, EnvNames
 from tests.helpers import resources
 
 MIN_PROD_BACKUPS = 14
@@ -76,7 +77,7 @@ def test_no_cluster_authorizes_the_internet(stacks, environments):
 
 # Which application GSA reaches which instance (the GSA is a cross-stack reference whose output
 # name carries the pinned logical id of the gke stack's account).
-OWNER = {"identity_web_sa": "db", "identity_ai_sa": "ai-db"}
+OWNER = {"identity_web_sa": PACE_DB, "identity_ai_sa": PACE_AI_DB}
 
 
 def _identity(reference: str) -> str:
@@ -92,12 +93,12 @@ def test_each_app_gsa_reaches_only_its_own_database(stacks, environments, env_na
     assert grants
     for grant in grants:
         assert grant["role"] in {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
-        instance = f"pace-{env.name}-{OWNER[_identity(grant['member'])]}"
+        instance = EnvNames(env.name).database_instance(OWNER[_identity(grant["member"])])
         assert (
             f'"projects/{env.project_id}/instances/{instance}"' in grant["condition"]["expression"]
         )
     for user in resources(doc, "google_sql_user").values():
-        key = "pace_db" if OWNER[_identity(user["name"])] == "db" else "pace_ai_db"
+        key = "pace_db" if OWNER[_identity(user["name"])] is PACE_DB else "pace_ai_db"
         assert user["instance"] == f"${{google_sql_database_instance.{key}.name}}"
 
 

@@ -171,7 +171,7 @@ def test_alerts_read_exactly_the_log_metrics_the_signals_define():
 @pytest.mark.parametrize("system", ["web", "ai"])
 def test_workload_error_logs_read_their_log_metric_in_containers(specs, system):
     (condition,) = specs[f"{system}-error-logs"].conditions
-    assert _metric_type(condition.filter) == LOG_METRICS[f"pace-errors-{system}"]
+    assert _metric_type(condition.filter) == LOG_METRICS[errors_log_metric(system)]
     assert 'resource.type="k8s_container"' in condition.filter
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.names import pagerduty_service
 from tests.helpers import resources, synth_construct
 
 
@@ -83,10 +84,11 @@ def test_pagerduty_keys_are_sensitive_labels():
 
 
 @pytest.mark.parametrize(
-    ("severity", "service"),
-    [("CRITICAL", "pace-web"), ("ERROR", "pace-web"), ("WARNING", "pace-web-warnings")],
+    ("severity", "route"),
+    [("CRITICAL", "urgent"), ("ERROR", "urgent"), ("WARNING", "support-hours")],
 )
-def test_severity_picks_the_service_that_pages(severity, service):
+def test_severity_picks_the_service_that_pages(severity, route):
+    service = pagerduty_service("web", route)
     # A WARNING never shares a service (and so an incident, through grouping) with a CRITICAL.
     doc = _alerting([_spec("a", severity=severity)])
     channels = resources(doc, "google_monitoring_notification_channel")

@@ -8,10 +8,10 @@ import pytest
 
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.model import Chart, IncidentsTile
+from pace_infra.names import WORKLOADS, errors_log_metric, namespace
 
 LOG_METRICS = {
-    "pace-errors-web": "logging.googleapis.com/user/pace-errors-web",
-    "pace-errors-ai": "logging.googleapis.com/user/pace-errors-ai",
+    errors_log_metric(w): f"logging.googleapis.com/user/{errors_log_metric(w)}" for w in WORKLOADS
 }
 
 
@@ -46,16 +46,16 @@ def test_chart_titles_are_unique_within_a_dashboard(boards):
 
 @pytest.mark.parametrize("system", ["web", "ai"])
 def test_error_log_charts_read_the_log_metric_passed_in(boards, system):
-    metric = LOG_METRICS[f"pace-errors-{system}"]
+    metric = LOG_METRICS[errors_log_metric(system)]
     charted = [c for c in _charts(boards, system) if f'metric.type="{metric}"' in c.filter]
-    assert [c.title for c in charted] == [f"pace-{system} error logs/min"]
+    assert [c.title for c in charted] == [f"{namespace(system)} error logs/min"]
 
 
-@pytest.mark.parametrize(("system", "namespace"), [("web", "pace-web"), ("ai", "pace-ai")])
-def test_a_systems_workload_charts_show_its_own_namespace_only(boards, system, namespace):
+@pytest.mark.parametrize("system", ["web", "ai"])
+def test_a_systems_workload_charts_show_its_own_namespace_only(boards, system):
     per_namespace = [c for c in _charts(boards, system) if _namespaces(c)]
     assert len(per_namespace) == 3  # CPU, memory, restarts
-    assert {ns for c in per_namespace for ns in _namespaces(c)} == {namespace}
+    assert {ns for c in per_namespace for ns in _namespaces(c)} == {namespace(system)}
 
 
 def test_cloud_sql_charts_show_every_instance_side_by_side(boards):

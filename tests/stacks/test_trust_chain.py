@@ -9,6 +9,7 @@ import pytest
 from pace_infra.constructs.argocd_values import argocd_images
 from pace_infra.constructs.audit_trail import AUDITED_SERVICES
 from pace_infra.constructs.image_admission import DIGEST_EXPRESSION
+from pace_infra.names import IMAGE_REPOSITORY_ID, WORKLOADS, namespace
 from pace_infra.stacks.bootstrap import gke_secrets_key
 from pace_infra.units import HAND_APPLIED_UNITS
 from tests.helpers import only, resources
@@ -35,7 +36,7 @@ def test_admitted_are_this_environments_registry_and_argo_cds_pinned_images(stac
         patterns = [p["name_pattern"] for p in policy["admission_whitelist_patterns"]]
         assert patterns == sorted(
             [
-                f"{env.region}-docker.pkg.dev/{env.project_id}/pace-images/**",
+                f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}/**",
                 *(image.reference for image in argocd_images(env.platform.argocd_ha)),
                 *env.cicd.admitted_images,
             ]
@@ -102,7 +103,7 @@ def test_the_digest_rule_binds_to_the_application_namespaces_and_denies(stacks, 
         (selector,) = binding["spec"]["matchResources"]["namespaceSelector"]["matchExpressions"]
         assert (selector["key"], selector["values"]) == (
             "kubernetes.io/metadata.name",
-            ["pace-ai", "pace-web"],
+            sorted(namespace(w) for w in WORKLOADS),
         )
 
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from pace_infra.names import WORKLOADS, EnvNames, service_account_email
 from pace_infra.tools.review.identity import DOCUMENT, escalations, grants, render
 from tests.conftest import REPO
+
+PROD = EnvNames("prod")
 
 
 def _workload_accounts(environments) -> dict[str, list[str]]:
     return {
         env.name: [
-            f"pace-{env.name}-{system}@{env.project_id}.iam.gserviceaccount.com"
-            for system in ("web", "ai")
+            service_account_email(EnvNames(env.name).workload_service_account(w), env.project_id)
+            for w in WORKLOADS
         ]
         for env in environments
     }
@@ -33,7 +36,7 @@ def test_no_identity_a_pipeline_can_become_can_grant_roles_or_act_as_others(stac
 
 def test_the_check_finds_an_owner_grant_to_the_deployer(stacks, environments):
     prod = [g for g in grants(stacks) if g.stack.startswith("prod-")]
-    deployer = next(g for g in prod if "pace-prod-deploy@" in g.principal)
+    deployer = next(g for g in prod if f"{PROD.deploy_service_account}@" in g.principal)
     found = escalations([*prod, replace(deployer, role="roles/owner", condition="", expression="")])
     holder = deployer.principal.removeprefix("serviceAccount:")
     assert found == [f"{holder} holds roles/owner on project pace-crm-prod"]
@@ -55,9 +58,12 @@ def test_the_check_finds_a_widened_grant_delegation(stacks):
 def test_the_check_finds_a_pipeline_that_can_act_as_an_application(stacks, environments):
     prod = [g for g in grants(stacks) if g.stack.startswith("prod-")]
     binding = next(
-        g for g in prod if g.role == "roles/iam.workloadIdentityUser" and "pace-prod-ai@" in g.scope
+        g
+        for g in prod
+        if g.role == "roles/iam.workloadIdentityUser"
+        and f"{PROD.workload_service_account('ai')}@" in g.scope
     )
-    deployer = next(g.principal for g in prod if "pace-prod-deploy@" in g.principal)
+    deployer = next(g.principal for g in prod if f"{PROD.deploy_service_account}@" in g.principal)
     leak = replace(binding, principal=deployer, role="roles/iam.serviceAccountTokenCreator")
     accounts = _workload_accounts(environments)["prod"]
     assert escalations([*prod, leak], accounts) == [

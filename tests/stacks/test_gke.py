@@ -1,20 +1,17 @@
-"""The gke and databases stacks: wiring to the network stack and what config drives."""
+"""The gke stack: the cluster and its pools on the network stack, and what config drives."""
 
 from __future__ import annotations
 
 import json
 
+from pace_infra.names import EnvNames, namespace
 from tests.helpers import by_name, only, resources
 
 
-def test_stacks_depend_on_what_they_reference(synth_dir, environments):
+def test_gke_depends_on_what_it_references(synth_dir, environments):
     manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
     for env in environments:
         assert manifest[f"{env.name}-gke"]["dependencies"] == [f"{env.name}-network"]
-        assert sorted(manifest[f"{env.name}-databases"]["dependencies"]) == [
-            f"{env.name}-gke",
-            f"{env.name}-network",
-        ]
 
 
 def test_cluster_uses_the_network_stack_through_remote_state(stacks, environments):
@@ -59,7 +56,7 @@ def test_node_pools_follow_config(stacks, environments):
             assert pool["node_config"]["machine_type"] == config.machine_type
             assert pool["autoscaling"]["total_min_node_count"] == config.min_nodes
             assert pool["autoscaling"]["total_max_node_count"] == config.max_nodes
-            assert pool["node_config"]["tags"] == [f"pace-{env.name}-gke-node"]
+            assert pool["node_config"]["tags"] == [f"{EnvNames(env.name).prefix}-gke-node"]
 
 
 def test_only_the_ai_pool_is_tainted_for_pace_ai(stacks):
@@ -77,8 +74,12 @@ def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(st
     for env in environments:
         gke = stacks[f"{env.name}-gke"]
         accounts = resources(gke, "google_service_account")
-        assert accounts["identity_web_sa"]["account_id"] == f"pace-{env.name}-web"
-        assert accounts["identity_ai_sa"]["account_id"] == f"pace-{env.name}-ai"
+        assert accounts["identity_web_sa"]["account_id"] == EnvNames(
+            env.name
+        ).workload_service_account("web")
+        assert accounts["identity_ai_sa"]["account_id"] == EnvNames(
+            env.name
+        ).workload_service_account("ai")
         # The pipeline applies gke: it creates the accounts but decides nobody's use of them.
         assert resources(gke, "google_service_account_iam_member") == {}
         members = {
@@ -91,55 +92,6 @@ def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(st
         }
         pool = f"serviceAccount:{env.project_id}.svc.id.goog"
         assert members == {
-            "web_saname}": f"{pool}[pace-web/pace-web]",
-            "ai_saname}": f"{pool}[pace-ai/pace-ai]",
+            "web_saname}": f"{pool}[{namespace('web')}/{namespace('web')}]",
+            "ai_saname}": f"{pool}[{namespace('ai')}/{namespace('ai')}]",
         }
-
-
-def test_databases_are_named_and_sized_from_config(stacks, environments):
-    for env in environments:
-        instances = resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
-        for key, name, config in (
-            ("pace_db", f"pace-{env.name}-db", env.databases.pace_db),
-            ("pace_ai_db", f"pace-{env.name}-ai-db", env.databases.pace_ai_db),
-        ):
-            assert instances[key]["name"] == name
-            assert instances[key]["settings"]["tier"] == config.tier
-            assert instances[key]["settings"]["availability_type"] == env.databases.availability
-            assert instances[key]["database_version"] == env.databases.postgres_version
-
-
-def test_one_database_per_instance(stacks, environments):
-    for env in environments:
-        databases = resources(stacks[f"{env.name}-databases"], "google_sql_database")
-        assert {k: v["name"] for k, v in databases.items()} == {
-            "pace_db_database": "pace",
-            "pace_ai_db_database": "pace_ai",
-        }
-
-
-def test_databases_use_the_network_stack_vpc_and_psa_range(stacks, environments):
-    for env in environments:
-        for instance in resources(
-            stacks[f"{env.name}-databases"], "google_sql_database_instance"
-        ).values():
-            ip = instance["settings"]["ip_configuration"]
-            assert f"cross-stack-reference-input-{env.name}-network" in ip["private_network"]
-            assert f"cross-stack-reference-input-{env.name}-network" in ip["allocated_ip_range"]
-
-
-def test_dr_replica_of_pace_db_only_where_configured(stacks, environments):
-    for env in environments:
-        instances = resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
-        replica = instances.get("pace_db_dr_replica")
-        if env.databases.dr_replica_region is None:
-            assert replica is None, env.name
-        else:
-            assert replica["region"] == env.databases.dr_replica_region
-    assert {e.name: e.databases.dr_replica_region for e in environments}["prod"] == "europe-west1"
-
-
-def test_prod_ai_db_has_the_memory_for_pgvector(environments):
-    prod = next(env for env in environments if env.name == "prod")
-    memory_mib = int(prod.databases.pace_ai_db.tier.rsplit("-", 1)[1])
-    assert memory_mib >= 2 * int(prod.databases.pace_db.tier.rsplit("-", 1)[1])

@@ -22,6 +22,7 @@ from pace_infra.config.values import (
     Quota,
     SqlInstanceSize,
 )
+from tests.config.files import assert_invalid_input_names_file_key_and_problem
 from tests.conftest import REPO
 
 # A value built in code (a test, a stack) breaks the rule its field has in a file.
@@ -60,6 +61,63 @@ def test_a_value_built_in_code_keeps_its_rules(case):
         make()
     assert (caught.value.key, problem in caught.value.problem) == (key, True)
     assert isinstance(caught.value, ValueError)
+
+
+# The same rules, read from a file: the loader names the file and the key.
+# (id, environment, key path to set, value, problem in the message[, key named])
+# fmt: off
+INVALID_IN_FILES = [
+    ("nat-power-of-two", "dev", "network.nat.min_ports_per_vm", 100, "power of two"),
+    ("nat-min-gt-max", "dev", "network.nat.min_ports_per_vm", 4096, "greater than"),
+    ("pool-min-gt-max", "dev", "gke.web.min_nodes", 5, "greater than max_nodes"),
+    ("pool-no-max", "dev", "gke.ai.max_nodes", 0, "max_nodes >= 1", "gke.ai.min_nodes"),
+    ("pool-machine", "dev", "gke.ai.machine_type", "n2 standard", "not a machine type"),
+    ("pool-disk", "dev", "gke.web.disk_size_gb", 10, "at least 20"),
+    ("maintenance-time", "dev", "gke.maintenance_start_time", "Sat 2am", "RFC 3339"),
+    ("maintenance-rrule", "dev", "gke.maintenance_recurrence", "weekly", "RRULE"),
+    ("backups-range", "dev", "databases.retained_backups", 0, "from 1 to 365"),
+    ("backup-time", "dev", "databases.backup_start_time", "25:00", "HH:MM"),
+    ("sql-tier", "dev", "databases.pace_db.tier", "db-n1-standard-1", "db-custom"),
+    ("sql-disk-limit", "dev", "databases.pace_ai_db.disk_autoresize_limit_gb", 10, "below"),
+    ("sql-day", "dev", "databases.maintenance_day", 8, "1 (Monday)"),
+    ("quota-quantity", "dev", "platform.web_quota.limits_memory", "lots", "Kubernetes quantity"),
+    ("quota-pods", "dev", "platform.ai_quota.pods", 0, "at least 1"),
+    ("rate-limit", "dev", "edge.rate_limit_per_minute", 1, "from 10 to 100000"),
+    ("support-hours", "prod", "oncall.support_hours.start_time", "9am", "HH:MM:SS"),
+    ("support-days", "prod", "oncall.support_hours.days_of_week", [0, 8], "days 1-7"),
+    ("uptime-host", "dev", "monitoring.uptime_checks",
+     [{"name": "crm", "system": "web", "host": "https://crm"},
+      {"name": "ai", "system": "ai", "host": "crm.pace.example"}], "is not a host name",
+     "monitoring.uptime_checks[0].host"),
+    ("max-connections", "dev", "databases.pace_db.max_connections", 5, "from 25 to 262143"),
+    ("sso-client-id", "prod", "platform.argocd_sso",
+     {"client_id": "argocd", "admins": ["a@pace.example"]}, "not a Google OAuth client id",
+     "platform.argocd_sso.client_id"),
+    ("sso-no-admin", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": []}, "at least one admin",
+     "platform.argocd_sso.admins"),
+    ("sso-admin-email", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": ["alex"]},
+     "not an email", "platform.argocd_sso.admins[0]"),
+    ("sso-url", "prod", "platform.argocd_sso",
+     {"client_id": "1234-abc.apps.googleusercontent.com", "admins": ["a@pace.example"],
+      "url": "http://argocd"}, "https://", "platform.argocd_sso.url"),
+    ("egress-internet", "prod", "platform.ai_egress",
+     [{"name": "anything", "cidrs": ["0.0.0.0/0"]}], "wider than /8",
+     "platform.ai_egress[0].cidrs[0]"),
+    ("egress-name", "prod", "platform.ai_egress",
+     [{"name": "Model API", "cidrs": ["203.0.113.0/24"]}], "short slug",
+     "platform.ai_egress[0].name"),
+    ("egress-port", "prod", "platform.web_egress",
+     [{"name": "smtp", "cidrs": ["203.0.113.0/24"], "ports": [0]}], "from 1 to 65535",
+     "platform.web_egress[0].ports"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", INVALID_IN_FILES, ids=[case[0] for case in INVALID_IN_FILES])
+def test_invalid_input_names_file_key_and_problem(tmp_path, case):
+    assert_invalid_input_names_file_key_and_problem(tmp_path, case)
 
 
 def _without(name: str, *dotted: str) -> dict:

@@ -1,0 +1,29 @@
+"""Operations sections (on-call, monitoring): each rule on a section's own fields names the
+file, the key and the problem."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.config.files import assert_invalid_input_names_file_key_and_problem
+
+# (id, environment, key path to set, value, problem in the message[, key named])
+# fmt: off
+INVALID = [
+    ("oncall-one-person", "prod", "oncall.members", ["a@pace.example"], "at least two people"),
+    ("oncall-email", "staging", "oncall.members", ["a@pace.example", "bob"], "not an email",
+     "oncall.members[1]"),
+    ("oncall-twice", "staging", "oncall.members", ["a@pace.example", "a@pace.example"], "twice"),
+    ("support-email", "dev", "monitoring.support_email", "support", "not an email"),
+    ("uptime-missing-ai", "dev", "monitoring.uptime_checks",
+     [{"name": "crm", "system": "web", "host": "crm.pace.example"}], "for the web and for the ai"),
+    ("slo-goal", "dev", "monitoring.availability_goal", 1.0, "[0.9, 1)"),
+    ("threshold-fraction", "dev", "monitoring.thresholds", {"http_5xx_ratio": 5},
+     "between 0 and 1", "monitoring.thresholds.http_5xx_ratio"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[case[0] for case in INVALID])
+def test_invalid_input_names_file_key_and_problem(tmp_path, case):
+    assert_invalid_input_names_file_key_and_problem(tmp_path, case)

@@ -1,0 +1,41 @@
+"""Rules across sections: what a tier allows, and what one section must agree with in another."""
+
+from __future__ import annotations
+
+import pytest
+
+from pace_infra.config import load_environments
+from tests.config.files import (
+    assert_invalid_input_names_file_key_and_problem,
+    raw,
+    set_key,
+    write,
+)
+
+# (id, environment, key path to set, value, problem in the message[, key named])
+# fmt: off
+INVALID = [
+    ("prod-unprotected", "prod", "deletion_protection", False, "true in a prod"),
+    ("staging-unprotected", "staging", "deletion_protection", False, "true in a staging"),
+    ("zone-elsewhere", "dev", "gke.zone", "us-east1-b", "not a zone of europe-west2"),
+    ("prod-zonal-gke", "prod", "gke.zone", "europe-west2-a", "must be regional"),
+    ("prod-zonal-db", "prod", "databases.availability", "ZONAL", "REGIONAL in a prod"),
+    ("staging-zonal-db", "staging", "databases.availability", "ZONAL", "REGIONAL in a staging"),
+    ("prod-backups", "prod", "databases.retained_backups", 7, "at least 14"),
+    ("dr-same-region", "prod", "databases.dr_replica_region", "europe-west2", "must differ"),
+    ("repo-other-workspace", "dev", "gitops.repo_url", "https://bitbucket.org/other/gitops.git",
+     "not in workspace 'pace-crm'"),
+    ("prod-not-paging", "prod", "oncall.mode", "low", "prod must page people"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", INVALID, ids=[case[0] for case in INVALID])
+def test_invalid_input_names_file_key_and_problem(tmp_path, case):
+    assert_invalid_input_names_file_key_and_problem(tmp_path, case)
+
+
+def test_dev_may_turn_deletion_protection_off(tmp_path):
+    data = set_key(raw("dev"), "deletion_protection", False)
+    (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
+    assert env.deletion_protection is False

@@ -1,0 +1,70 @@
+"""The databases stack: Pace DB and PACE AI DB on the network stack, named and sized from config."""
+
+from __future__ import annotations
+
+import json
+
+from pace_infra.names import PACE_AI_DB, PACE_DB, EnvNames
+from tests.helpers import resources
+
+
+def test_databases_depends_on_what_it_references(synth_dir, environments):
+    manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
+    for env in environments:
+        assert sorted(manifest[f"{env.name}-databases"]["dependencies"]) == [
+            f"{env.name}-gke",
+            f"{env.name}-network",
+        ]
+
+
+def test_databases_are_named_and_sized_from_config(stacks, environments):
+    for env in environments:
+        instances = resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
+        for key, name, config in (
+            ("pace_db", EnvNames(env.name).database_instance(PACE_DB), env.databases.pace_db),
+            (
+                "pace_ai_db",
+                EnvNames(env.name).database_instance(PACE_AI_DB),
+                env.databases.pace_ai_db,
+            ),
+        ):
+            assert instances[key]["name"] == name
+            assert instances[key]["settings"]["tier"] == config.tier
+            assert instances[key]["settings"]["availability_type"] == env.databases.availability
+            assert instances[key]["database_version"] == env.databases.postgres_version
+
+
+def test_one_database_per_instance(stacks, environments):
+    for env in environments:
+        databases = resources(stacks[f"{env.name}-databases"], "google_sql_database")
+        assert {k: v["name"] for k, v in databases.items()} == {
+            "pace_db_database": PACE_DB.database,
+            "pace_ai_db_database": PACE_AI_DB.database,
+        }
+
+
+def test_databases_use_the_network_stack_vpc_and_psa_range(stacks, environments):
+    for env in environments:
+        for instance in resources(
+            stacks[f"{env.name}-databases"], "google_sql_database_instance"
+        ).values():
+            ip = instance["settings"]["ip_configuration"]
+            assert f"cross-stack-reference-input-{env.name}-network" in ip["private_network"]
+            assert f"cross-stack-reference-input-{env.name}-network" in ip["allocated_ip_range"]
+
+
+def test_dr_replica_of_pace_db_only_where_configured(stacks, environments):
+    for env in environments:
+        instances = resources(stacks[f"{env.name}-databases"], "google_sql_database_instance")
+        replica = instances.get("pace_db_dr_replica")
+        if env.databases.dr_replica_region is None:
+            assert replica is None, env.name
+        else:
+            assert replica["region"] == env.databases.dr_replica_region
+    assert {e.name: e.databases.dr_replica_region for e in environments}["prod"] == "europe-west1"
+
+
+def test_prod_ai_db_has_the_memory_for_pgvector(environments):
+    prod = next(env for env in environments if env.name == "prod")
+    memory_mib = int(prod.databases.pace_ai_db.tier.rsplit("-", 1)[1])
+    assert memory_mib >= 2 * int(prod.databases.pace_db.tier.rsplit("-", 1)[1])
