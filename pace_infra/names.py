@@ -144,6 +144,25 @@ class EnvNames:
         return self.resource("gitops-repo")
 
     @property
+    def key_ring(self) -> str:
+        """The environment's Cloud KMS key ring (bootstrap): the Secrets key, the attestor's key."""
+        return self.prefix
+
+    @property
+    def attestor_key_ring(self) -> str:
+        return self.key_ring
+
+    @property
+    def attestor_key(self) -> str:
+        """The asymmetric key CI signs attestations with (in `attestor_key_ring`)."""
+        return "attestor-signing"
+
+    @property
+    def attestor(self) -> str:
+        """The Binary Authorization attestor (and its Container Analysis note): built by CI."""
+        return self.resource("built-by-ci")
+
+    @property
     def federation_pool(self) -> str:
         return self.resource("bitbucket")
 

@@ -141,9 +141,17 @@ def _project_grants(stacks):
     ]
 
 
-def test_ci_service_account_holds_no_project_wide_role(stacks):
+def test_ci_service_account_holds_no_project_wide_role_but_creating_attestations(stacks):
+    # An attestation is an occurrence, created under the project (Container Analysis checks
+    # containeranalysis.occurrences.create there): a custom role with that one permission.
+    writer = "${google_project_iam_custom_role.attestation_writer_role.name}"
     for name, grant in _project_grants(stacks):
-        assert "ci_sa" not in grant["member"], (name, grant["role"])
+        if "ci_sa" in grant["member"]:
+            assert grant["role"] == writer, (name, grant["role"])
+            role = resources(stacks[name], "google_project_iam_custom_role")
+            assert role["attestation_writer_role"]["permissions"] == [
+                "containeranalysis.occurrences.create"
+            ]
 
 
 def test_only_the_deploy_service_account_holds_admin_roles_on_the_project(stacks):

@@ -32,6 +32,10 @@ PLAN_READER_PERMISSIONS: tuple[str, ...] = (
     "artifactregistry.repositories.get",
     "artifactregistry.repositories.getIamPolicy",
     "artifactregistry.repositories.list",
+    # The attestor's and its note's IAM policies: their viewer roles do not read them.
+    "binaryauthorization.attestors.getIamPolicy",
+    # The attestor's public key, which cicd reads with a data source (cloudkms.viewer cannot).
+    "cloudkms.cryptoKeyVersions.viewPublicKey",
     "cloudkms.cryptoKeys.getIamPolicy",
     "cloudsql.databases.get",
     "cloudsql.databases.list",
@@ -39,6 +43,7 @@ PLAN_READER_PERMISSIONS: tuple[str, ...] = (
     "cloudsql.instances.list",
     "cloudsql.users.get",
     "cloudsql.users.list",
+    "containeranalysis.notes.getIamPolicy",
     "logging.buckets.get",
     "logging.buckets.list",
     "logging.logMetrics.get",
@@ -103,6 +108,10 @@ READ_ROLES: Mapping[str, str | None] = {
     "google_artifact_registry_repository": PLAN_READER,
     "google_secret_manager_secret": "roles/secretmanager.viewer",
     "google_binary_authorization_policy": "roles/binaryauthorization.policyViewer",
+    "google_binary_authorization_attestor": "roles/binaryauthorization.attestorsViewer",
+    "google_binary_authorization_attestor_iam_member": PLAN_READER,
+    "google_container_analysis_note": "roles/containeranalysis.notes.viewer",
+    "google_container_analysis_note_iam_member": PLAN_READER,
     "google_kms_key_ring": "roles/cloudkms.viewer",
     "google_kms_crypto_key": "roles/cloudkms.viewer",
     # Helm keeps its release records in ConfigMaps here (helm_driver, stacks/platform.py), so

@@ -46,7 +46,10 @@ class SecretsKeyProps:
 
 
 class SecretsKey(Construct):
-    """Key ring, key (rotated, never destroyed by Terraform) and GKE's use of it. Handle: `id`."""
+    """Key ring, key (rotated, never destroyed by Terraform) and GKE's use of it.
+
+    Handles: `id` (the key), `ring_id` (the environment's key ring, which other keys share).
+    """
 
     def __init__(self, scope: Construct, id_: str, *, props: SecretsKeyProps) -> None:
         super().__init__(scope, id_)
@@ -79,3 +82,4 @@ class SecretsKey(Construct):
         )
         grant.override_logical_id("secrets_key_gke_agent")
         self.id: str = key.id
+        self.ring_id: str = ring.id

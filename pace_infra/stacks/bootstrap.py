@@ -1,7 +1,8 @@
 """`<env>-bootstrap`: what everything else stands on. Applied by hand, by an admin, first.
 
 The project's APIs, the state bucket, the audit trail (Data Access logs, locked audit log
-bucket) and the key GKE encrypts Secrets with: none of it may be changed by the pipeline.
+bucket), the key GKE encrypts Secrets with and the key CI signs attestations with: none of it
+may be changed by the pipeline.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from pace_infra.config import Environment
+from pace_infra.constructs.attestation import SigningKey, SigningKeyProps
 from pace_infra.constructs.audit_trail import AuditTrail, AuditTrailProps
 from pace_infra.constructs.project_services import ProjectServices, ProjectServicesProps
 from pace_infra.constructs.secrets_key import SecretsKey, SecretsKeyProps, secrets_key_id
@@ -24,6 +26,8 @@ PLATFORM_APIS: tuple[str, ...] = (
     "cloudkms.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudtrace.googleapis.com",
+    # Binary Authorization attestations are Container Analysis notes and occurrences.
+    "containeranalysis.googleapis.com",
     "compute.googleapis.com",
     "container.googleapis.com",
     # Artifact Registry scans pushed images for vulnerabilities only while this is on (the
@@ -47,7 +51,7 @@ AUDIT_LOG_BUCKET = "pace-audit"
 
 
 def secrets_key_ring(env: Environment) -> str:
-    return EnvNames(env.name).prefix
+    return EnvNames(env.name).key_ring
 
 
 def gke_secrets_key(env: Environment) -> str:
@@ -84,7 +88,7 @@ class BootstrapStack(PaceStack):
                 depends_on=(iam_policy_api, apis.enabled["logging.googleapis.com"]),
             ),
         )
-        SecretsKey(
+        secrets_key = SecretsKey(
             self,
             "secrets-key",
             props=SecretsKeyProps(
@@ -100,3 +104,23 @@ class BootstrapStack(PaceStack):
                 ),
             ),
         )
+        # Here, not in cicd beside the attestor: the attestor reads the key's public half with a
+        # data source, which is read at plan time and fails if the key does not exist yet; this
+        # stack is applied first, so cicd's first plan finds the key (and its version 1).
+        # Whom the key lets sign is cicd's to say (the CI identity lives there).
+        SigningKey(
+            self,
+            "attestor-key",
+            props=SigningKeyProps(
+                key_ring_id=secrets_key.ring_id,
+                name=EnvNames(env.name).attestor_key,
+                labels=system_labels("platform"),
+            ),
+        )
+
+
+def attestor_key(env: Environment) -> str:
+    """The signing key's resource name: the cicd stack names it literally (bootstrap's state is
+    local, read by no other stack)."""
+    names = EnvNames(env.name)
+    return secrets_key_id(env.project_id, env.region, names.attestor_key_ring, names.attestor_key)

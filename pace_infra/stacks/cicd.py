@@ -16,6 +16,7 @@ from constructs import Construct
 from pace_infra.config import Environment
 from pace_infra.constructs.argocd_values import argocd_images
 from pace_infra.constructs.artifact_registry import ImageRepository, ImageRepositoryProps
+from pace_infra.constructs.attestation import Attestor, AttestorProps
 from pace_infra.constructs.binary_authorization import AdmissionPolicy, AdmissionPolicyProps
 from pace_infra.constructs.bitbucket_federation import (
     BitbucketFederation,
@@ -32,13 +33,15 @@ from pace_infra.constructs.planner import Planner, PlannerProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import IMAGE_REPOSITORY_ID
 from pace_infra.stacks.base import PaceStack, earlier, system_labels
+from pace_infra.stacks.bootstrap import attestor_key
 from pace_infra.stacks.gke import GkeStack
 
 
 class CicdStack(PaceStack):
-    """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`.
+    """Handles: `images` (ImageRepository), `federation`, `ci`, `deployer`, `attestor`.
 
-    Also the project's Binary Authorization policy: which images may run is a trust decision.
+    Also the project's Binary Authorization policy and attestor: which images may run, and who
+    may vouch for one, are trust decisions.
     """
 
     @classmethod
@@ -132,19 +135,40 @@ class CicdStack(PaceStack):
         )
         self.images.grant_pull(f"serviceAccount:{cluster.node_service_account_email}")
         self.images.grant_push(self.ci.member)
-        # Which images the cluster runs: this environment's builds (by digest in the app
-        # namespaces, checked in-cluster), Argo CD's pinned images, what config names; Google's
-        # system images through the global policy. Everything else is denied.
+        # "Built by CI": the CI identity signs each image it pushes with the bootstrap stack's
+        # signing key (bootstrap is applied first, so the attestor's plan can read the key).
+        # Every environment has one, so that the pipeline is the same everywhere.
+        self.attestor = Attestor(
+            self,
+            "attestation",
+            props=AttestorProps(
+                project_id=env.project_id,
+                name=self.names.attestor,
+                key_id=attestor_key(env),
+                protect=env.protected,
+            ),
+        )
+        self.attestor.grant_attest(self.ci.member)
+        # Which images the cluster runs: Argo CD's pinned images, what config names, Google's
+        # system images through the global policy; and this environment's builds: in staging
+        # and prod only with CI's attestation, in dev by registry path alone (its pipeline may
+        # push from anywhere the CI identity can, and dev holds no customer data). The switch is
+        # the tier (env.protected), not a field of its own: staging and prod cannot opt out,
+        # and a second switch could disagree with the tier that decides every other weakening.
+        # Everything else is denied.
+        attested = env.protected
+        registry = f"{self.images.url}/**"
         AdmissionPolicy(
             self,
             "admission",
             props=AdmissionPolicyProps(
                 project_id=env.project_id,
                 admitted=(
-                    f"{self.images.url}/**",
+                    *(() if attested else (registry,)),
                     *(image.reference for image in argocd_images(env.platform.argocd_ha)),
                     *cicd.admitted_images,
                 ),
+                attestor=self.attestor.name if attested else None,
                 protect=env.protected,
             ),
         )
@@ -167,6 +191,7 @@ class CicdStack(PaceStack):
             "deploy_service_account": self.deployer.email,
             "planner_service_account": self.planner.email,
             "image_registry": self.images.url,
+            "attestor": self.attestor.name,
         }
         for name, value in outputs.items():
             TerraformOutput(self, name, value=value)

@@ -65,7 +65,8 @@ def test_the_custom_role_lists_read_permissions_only(doc):
     assert (role["role_id"], role["project"]) == (PLAN_READER, "pace-t")
     assert role["permissions"] == list(PLAN_READER_PERMISSIONS)
     verbs = {permission.rsplit(".", 1)[-1] for permission in PLAN_READER_PERMISSIONS}
-    assert verbs <= {"get", "list", "getIamPolicy"}
+    # viewPublicKey: the attestor key's public half, which the cicd stack's data source reads.
+    assert verbs <= {"get", "list", "getIamPolicy", "viewPublicKey"}
 
 
 def test_no_secret_payload_kubernetes_secret_or_log_entry_is_readable():

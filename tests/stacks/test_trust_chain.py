@@ -17,30 +17,46 @@ from tests.helpers import only, resources
 # --- which images may run ----------------------------------------------------------------------
 
 
-def test_binary_authorization_denies_every_image_it_is_not_told_about(stacks, environments):
+def test_staging_and_prod_run_registry_images_only_with_ci_s_attestation(stacks, environments):
+    """Dev denies what no pattern admits; staging and prod require the attestor's signature."""
+    tiers = {env.name: env.protected for env in environments}
+    assert set(tiers.values()) == {True, False}  # both kinds exist, or this proves nothing
     for env in environments:
         policy = only(stacks[f"{env.name}-cicd"], "google_binary_authorization_policy")
-        assert policy["default_admission_rule"] == {
-            "evaluation_mode": "ALWAYS_DENY",
-            "enforcement_mode": "ENFORCED_BLOCK_AND_AUDIT_LOG",
-        }
+        rule = policy["default_admission_rule"]
+        assert rule["enforcement_mode"] == "ENFORCED_BLOCK_AND_AUDIT_LOG"
+        if env.protected:
+            assert rule["evaluation_mode"] == "REQUIRE_ATTESTATION", env.name
+            assert rule["require_attestations_by"] == [
+                "${google_binary_authorization_attestor.attestor.id}"
+            ]
+        else:
+            assert rule == {
+                "evaluation_mode": "ALWAYS_DENY",
+                "enforcement_mode": "ENFORCED_BLOCK_AND_AUDIT_LOG",
+            }
         # Google's GKE system images (kube-dns, collectors, metadata server) are admitted by
         # Google's global policy, not by patterns of ours.
         assert policy["global_policy_evaluation_mode"] == "ENABLE"
         assert policy["project"] == env.project_id
 
 
-def test_admitted_are_this_environments_registry_and_argo_cds_pinned_images(stacks, environments):
+def test_admitted_unchecked_are_argo_cds_pinned_images_and_only_in_dev_the_registry(
+    stacks, environments
+):
     for env in environments:
         policy = only(stacks[f"{env.name}-cicd"], "google_binary_authorization_policy")
         patterns = [p["name_pattern"] for p in policy["admission_whitelist_patterns"]]
+        registry = f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}/**"
         assert patterns == sorted(
             [
-                f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}/**",
+                *(() if env.protected else (registry,)),
                 *(image.reference for image in argocd_images(env.platform.argocd_ha)),
                 *env.cicd.admitted_images,
             ]
         )
+        # A pattern for the registry would admit its images without the attestation.
+        assert not env.protected or not any("pace-images" in p for p in patterns)
 
 
 def test_destroying_the_policy_is_refused_where_protected(stacks, environments):
@@ -178,7 +194,7 @@ def test_gke_encrypts_secrets_with_the_bootstrap_key(stacks, environments):
         }
         doc = stacks[f"{env.name}-bootstrap"]
         ring = only(doc, "google_kms_key_ring")
-        key = only(doc, "google_kms_crypto_key")
+        key = resources(doc, "google_kms_crypto_key")["secrets_key"]
         assert gke_secrets_key(env).endswith(f"/keyRings/{ring['name']}/cryptoKeys/{key['name']}")
         assert ring["location"] == env.region  # GKE refuses global keys
         assert key["lifecycle"] == {"prevent_destroy": True}

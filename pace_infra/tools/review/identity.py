@@ -86,6 +86,11 @@ class Resolver:
             return f"projects/{project}/roles/{resource['role_id']}"
         if kind == "google_artifact_registry_repository":
             return str(resource.get("repository_id", name))
+        if kind in ("google_container_analysis_note", "google_binary_authorization_attestor"):
+            if attribute == "name":
+                return str(resource["name"])
+            if attribute == "delegation_service_account_email":  # computed by the API
+                return f"<attestor {resource['name']}'s account>"
         return f"${{{expression}}}"
 
     def resolve(self, stack: str, text: str) -> str:
@@ -103,7 +108,7 @@ def _scope(kind: str, attributes: Mapping[str, Any], resolve: Any) -> str:
     if kind == "google_artifact_registry_repository_iam_member":
         return f"repository {resolve(attributes['repository'])}"
     what = kind.removeprefix("google_").removesuffix("_iam_member")
-    for key in ("secret_id", "crypto_key_id", "name"):
+    for key in ("secret_id", "crypto_key_id", "note", "attestor", "name"):
         if key in attributes:
             return f"{what} {resolve(str(attributes[key]))}"
     return kind
