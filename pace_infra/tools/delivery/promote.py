@@ -62,12 +62,12 @@ def description(source: str, dest: str, changes: Changes, source_commit: str) ->
 def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | None:
     """Make the promotion branch; (branch, description), or None when there is nothing to do.
     The checkout is left on the branch it was on."""
-    require_clean(checkout)
     if next_env(source.env) != dest.env:
         raise Refusal(
             f"{source.env} promotes to {next_env(source.env)}, not {dest.env} "
             "(no environment is skipped)"
         )
+    require_clean(checkout)
     source_commit = resolve(checkout, source.gitops_revision)
     base = resolve(checkout, dest.gitops_revision)
     changes: Changes = {}
