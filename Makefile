@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference promote
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -38,6 +38,8 @@ help:
 	@echo "make deploy ENV=<env>  first bring-up of a new environment only: cdktf deploy, unreviewed"
 	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
 	@echo "                (CI_IDENTITY=planner ENV=<env>: the read-only planner's)"
+	@echo "make promote FROM=<env> TO=<env> GITOPS_DIR=<checkout>  a GitOps branch giving the next"
+	@echo "                environment the lower one's digests (PROMOTE_ARGS=--open-pr: push, open the PR)"
 
 # --- set-up ------------------------------------------------------------------------------------
 # Every dependency is installed against a hash: pipenv itself (tools/pipenv-requirements.txt,
@@ -147,6 +149,11 @@ deploy: deps
 # Writes .ci-credentials/ and prints the export line; use: eval "$$(make -s ci-credentials)".
 ci-credentials: .venv/.synced
 	@$(VENV_PY) -m pace_infra.tools.ci_credentials $(if $(filter planner,$(CI_IDENTITY)),--planner $(ENV))
+
+# A promotion branch of the GitOps checkout (docs/operations/application-pipeline.md).
+promote: .venv/.synced
+	@test -n "$(FROM)" -a -n "$(TO)" -a -n "$(GITOPS_DIR)" || { echo "usage: make promote FROM=<env> TO=<env> GITOPS_DIR=<checkout>" >&2; exit 2; }
+	@$(VENV_PY) -m pace_infra.tools.delivery.promote --from $(FROM) --to $(TO) --gitops-dir $(GITOPS_DIR) $(PROMOTE_ARGS)
 
 clean:
 	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate .terraform-plan plans

@@ -1,0 +1,128 @@
+"""promote: a branch giving the next environment exactly the lower one's digests."""
+
+from __future__ import annotations
+
+import pytest
+
+from pace_infra.tools.delivery import overlay, promote
+from pace_infra.tools.delivery.contract import APPS, images_file
+from tests.tools.delivery.fixtures import Recorded, answer, git, gitops_repo, pins_of
+
+
+def _run(checkout, source, dest, *extra, transport=None):
+    argv = ["--from", source, "--to", dest, "--gitops-dir", str(checkout), *extra]
+    return promote.main(argv, transport)
+
+
+def _branch(checkout):
+    return git(checkout, "branch", "--list", "promote/*", "--format=%(refname:short)")
+
+
+def _pins(checkout, ref, app, env):
+    path = str(images_file(app, env))
+    return overlay.parse(git(checkout, "show", f"{ref}:{path}"), path)
+
+
+def test_dev_to_staging_copies_exactly_dev_digests_and_nothing_else(tmp_path, capsys):
+    checkout = gitops_repo(tmp_path)
+    assert _run(checkout, "dev", "staging") == 0
+    branch = _branch(checkout)
+    assert branch.startswith("promote/dev-to-staging-")
+    dev, staging = pins_of("dev", "dev-old"), pins_of("staging", "staging-old")
+    for app, images in APPS.items():
+        promoted = _pins(checkout, branch, app, "staging")
+        for image in images:
+            assert promoted[image.name].digest == dev[app][image.name].digest
+            # The same digest, from staging's own registry (admission admits only that one).
+            assert promoted[image.name].new_name == staging[app][image.name].new_name
+    changed = git(checkout, "diff", "--name-only", "main", branch).splitlines()
+    assert sorted(changed) == sorted(str(images_file(app, "staging")) for app in APPS)
+    # The description: every image, old -> new; the person's checkout is as it was.
+    out = capsys.readouterr().out
+    for app in APPS:
+        for image in APPS[app]:
+            old, new = staging[app][image.name].digest, dev[app][image.name].digest
+            assert f"| {app} | {image.name} | `{old}` | `{new}` |" in out
+    assert git(checkout, "rev-parse", "--abbrev-ref", "HEAD") == "main"
+    assert git(checkout, "status", "--porcelain") == ""
+
+
+def test_staging_to_prod_starts_from_the_branch_prod_follows(tmp_path):
+    checkout = gitops_repo(tmp_path)
+    assert _run(checkout, "staging", "prod") == 0
+    branch = _branch(checkout)
+    assert git(checkout, "merge-base", branch, "production") == git(
+        checkout, "rev-parse", "production"
+    )
+    promoted = _pins(checkout, branch, "pace-web", "prod")
+    assert (
+        promoted["pace-web"].digest
+        == pins_of("staging", "staging-old")["pace-web"]["pace-web"].digest
+    )
+
+
+def test_nothing_to_promote_makes_no_branch(tmp_path, capsys):
+    checkout = gitops_repo(tmp_path)
+    assert _run(checkout, "dev", "staging") == 0
+    branch = _branch(checkout)
+    git(checkout, "merge", "--quiet", "--ff-only", branch)
+    git(checkout, "push", "--quiet", "origin", "main")  # the promotion PR merged
+    git(checkout, "branch", "-D", branch)
+    assert _run(checkout, "dev", "staging") == 0
+    assert _branch(checkout) == ""
+    assert "already runs every digest" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("source", "dest", "message"),
+    [
+        ("dev", "prod", "dev promotes to staging, not prod"),
+        ("staging", "dev", "staging promotes to prod, not dev"),
+        ("qa", "staging", "unknown environment 'qa'"),
+        ("prod", "staging", "prod is the last environment"),
+    ],
+)
+def test_bad_promotions_are_refused(tmp_path, capsys, source, dest, message):
+    checkout = gitops_repo(tmp_path)
+    assert _run(checkout, source, dest) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+    assert _branch(checkout) == ""
+
+
+def test_a_dirty_checkout_or_a_missing_digest_is_refused(tmp_path, capsys):
+    checkout = gitops_repo(tmp_path)
+    path = checkout / images_file("pace-ai", "dev")
+    path.write_text(overlay.render({}))
+    assert _run(checkout, "dev", "staging") == 2
+    assert "uncommitted changes" in capsys.readouterr().err
+    git(checkout, "commit", "--quiet", "-am", "drop pace-ai's digests")
+    git(checkout, "push", "--quiet", "origin", "main")
+    assert _run(checkout, "dev", "staging") == 2
+    assert "no digest for pace-ai-backend" in capsys.readouterr().err
+    assert _branch(checkout) == ""
+
+
+def test_open_pr_pushes_the_branch_and_opens_it_against_prods_branch(tmp_path, monkeypatch):
+    checkout = gitops_repo(tmp_path)
+    monkeypatch.setenv("BITBUCKET_TOKEN", "token")
+    recorded = answer("bitbucket_pullrequest", title="t", source="s", destination="production")
+    transport = Recorded(("POST", "/pullrequests", [recorded]))
+    assert _run(checkout, "staging", "prod", "--open-pr", transport=transport) == 0
+    (request,) = transport.requests
+    branch = _branch(checkout)
+    assert request.url == (
+        "https://api.bitbucket.org/2.0/repositories/pace-crm/pace-gitops/pullrequests"
+    )
+    assert request.body["source"] == {"branch": {"name": branch}}
+    assert request.body["destination"] == {"branch": {"name": "production"}}
+    assert "| pace-web | pace-web |" in request.body["description"]
+    assert request.token == "token"
+    assert git(checkout, "ls-remote", "origin", branch)
+
+
+def test_open_pr_without_a_token_is_refused(tmp_path, monkeypatch, capsys):
+    checkout = gitops_repo(tmp_path)
+    monkeypatch.delenv("BITBUCKET_TOKEN", raising=False)
+    assert _run(checkout, "dev", "staging", "--open-pr", transport=Recorded()) == 2
+    assert "BITBUCKET_TOKEN" in capsys.readouterr().err
