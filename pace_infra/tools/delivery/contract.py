@@ -14,7 +14,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from pace_infra.names import IMAGE_REPOSITORY_ID, EnvNames, service_account_email
+from pace_infra.names import (
+    IMAGE_REPOSITORY_ID,
+    IMAGES,
+    WORKLOADS,
+    EnvNames,
+    gitops_overlay,
+    namespace,
+    service_account_email,
+)
 
 # Promotion order: a digest reaches an environment only from the one before it.
 PROMOTION_ORDER: tuple[str, ...] = ("dev", "staging", "prod")
@@ -31,15 +39,18 @@ class Image:
     context: str
 
 
-# Application (its Bitbucket repository slug) -> the images it ships. A Dockerfile's `test`
-# stage runs the image's tests: a pull request builds that stage, so a failing test fails the
-# build with no test runner in the pipeline image.
+# Where each image's Dockerfile and build context sit in its application repository. A
+# Dockerfile's `test` stage runs the image's tests: a pull request builds that stage, so a
+# failing test fails the build with no test runner in the pipeline image.
+BUILDS: dict[str, tuple[str, str]] = {
+    "pace-web": ("Dockerfile", "."),
+    "pace-ai-backend": ("backend/Dockerfile", "backend"),
+    "pace-mcp-servers": ("mcp-servers/Dockerfile", "mcp-servers"),
+}
+# Application (its Bitbucket repository slug: the system's namespace) -> the images it ships,
+# as pace_infra/names.py names them for the GitOps skeleton.
 APPS: dict[str, tuple[Image, ...]] = {
-    "pace-web": (Image("pace-web", "Dockerfile", "."),),
-    "pace-ai": (
-        Image("pace-ai-backend", "backend/Dockerfile", "backend"),
-        Image("pace-mcp-servers", "mcp-servers/Dockerfile", "mcp-servers"),
-    ),
+    namespace(w): tuple(Image(name, *BUILDS[name]) for name in IMAGES[w]) for w in WORKLOADS
 }
 TEST_TARGET = "test"
 
@@ -48,11 +59,6 @@ TEST_TARGET = "test"
 IMAGES_COMPONENT = "images"
 COMPONENT_API_VERSION = "kustomize.config.k8s.io/v1alpha1"
 COMPONENT_KIND = "Component"
-
-# Binary Authorization (constructs/binary_authorization.py, being added): the attestor that
-# vouches "built by CI" and its KMS key (EC_SIGN_P256_SHA256), one of each per environment.
-ATTESTOR_SUFFIX = "built-by-ci"
-SIGNING_KEY = "attestor-signing"
 
 # What the pipeline passes between its steps (a Bitbucket artifact of one run).
 RELEASE_RECORD = ".delivery/release.json"
@@ -63,7 +69,15 @@ class Refusal(Exception):
 
 
 def overlay_dir(app: str, env: str) -> PurePosixPath:
-    return PurePosixPath(app) / "overlays" / env
+    """The overlay the GitOps skeleton generates for the app's system (names.gitops_overlay)."""
+    (workload,) = [w for w in WORKLOADS if namespace(w) == app_name(app)]
+    return PurePosixPath(gitops_overlay(workload, env))
+
+
+def app_name(app: str) -> str:
+    if app not in APPS:
+        raise Refusal(f"unknown application {app!r} (one of: {', '.join(APPS)})")
+    return app
 
 
 def images_file(app: str, env: str) -> PurePosixPath:
@@ -72,9 +86,7 @@ def images_file(app: str, env: str) -> PurePosixPath:
 
 
 def app_images(app: str) -> tuple[Image, ...]:
-    if app not in APPS:
-        raise Refusal(f"unknown application {app!r} (one of: {', '.join(APPS)})")
-    return APPS[app]
+    return APPS[app_name(app)]
 
 
 def next_env(env: str) -> str:
@@ -129,14 +141,14 @@ class Target:
 
     @property
     def attestor(self) -> str:
-        attestor_id = EnvNames(self.env).resource(ATTESTOR_SUFFIX)
-        return f"projects/{self.project_id}/attestors/{attestor_id}"
+        return f"projects/{self.project_id}/attestors/{EnvNames(self.env).attestor}"
 
     @property
     def signing_key(self) -> str:
+        names = EnvNames(self.env)
         return (
             f"projects/{self.project_id}/locations/{self.region}/keyRings/"
-            f"{EnvNames(self.env).prefix}/cryptoKeys/{SIGNING_KEY}"
+            f"{names.attestor_key_ring}/cryptoKeys/{names.attestor_key}"
         )
 
 

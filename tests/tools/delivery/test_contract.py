@@ -25,10 +25,21 @@ def test_the_names_of_an_environment():
     assert (staging.release_branch, target("prod").gitops_revision) == ("main", "production")
 
 
-def test_the_gitops_layout_matches_the_overlay_paths_in_config(environments):
+def test_the_images_files_are_the_ones_the_gitops_skeleton_generates_and_parse(
+    environments, tmp_path
+):
+    from pace_infra.gitops.skeleton import skeleton
+    from pace_infra.gitops.write import write_skeleton
+    from pace_infra.tools.delivery import overlay
+
+    files = skeleton(list(environments))
+    write_skeleton(files, tmp_path)
     for env in environments:
-        assert str(contract.overlay_dir("pace-web", env.name)) == env.gitops.web_path
-        assert str(contract.overlay_dir("pace-ai", env.name)) == env.gitops.ai_path
+        for app, images in contract.APPS.items():
+            path = contract.images_file(app, env.name)
+            assert str(path) in files, path  # the platform generates exactly this file
+            pins = overlay.read(tmp_path / path)  # and the pipeline's reader accepts it
+            assert sorted(pins) == sorted(image.name for image in images)
     assert str(contract.images_file("pace-ai", "dev")) == (
         "pace-ai/overlays/dev/images/kustomization.yaml"
     )
