@@ -49,3 +49,14 @@ def valid_ports(ports: Iterable[int]) -> bool:
     """At least one port, each a TCP port number."""
     ports = tuple(ports)
     return bool(ports) and all(1 <= port <= 65535 for port in ports)
+
+
+def is_time_zone(name: str) -> bool:
+    """An IANA time zone the machine's zone database knows (Europe/London, UTC, ...)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

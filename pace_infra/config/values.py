@@ -19,6 +19,7 @@ from pace_infra.config.checks import (
     HH_MM_SS,
     RFC3339_UTC,
     SLUG,
+    is_time_zone,
     require,
     valid_ports,
 )
@@ -325,3 +326,53 @@ class WorkloadSize:
         )
         for key in ("requests_cpu", "requests_memory", "limits_cpu", "limits_memory"):
             require(bool(_QUANTITY.match(getattr(self, key))), key, "is not a Kubernetes quantity")
+
+
+# Argo CD parses a window's schedule as a 5-field cron and its duration with Go's
+# time.ParseDuration (SyncWindow.Validate, pkg/apis/application/v1alpha1/types.go at v3.1.8).
+_CRON_FIELD = r"[0-9*,/-]+"
+_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
+_GO_DURATION = re.compile(r"^(?=\d)(\d+h)?(\d+m)?(\d+s)?$")
+_GPG_KEY_ID = re.compile(r"^([0-9A-F]{16}|[0-9A-F]{40})$")
+
+
+@dataclass(frozen=True)
+class SyncWindow:
+    """When Argo CD may (allow) or may not (deny) sync PACE's Applications automatically, e.g.
+    a deny window over a release freeze. Outside every allow window, syncs wait."""
+
+    kind: Literal["allow", "deny"]
+    schedule: str  # cron, 5 fields: when the window opens
+    duration: str  # how long it stays open: 1h, 90m, 48h
+    # IANA zone of the schedule. Argo CD falls back to UTC on an unknown one: refused here.
+    time_zone: str = "UTC"
+    # A person may still sync by hand inside a deny window (break-glass for a hotfix).
+    manual_sync: bool = True
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        require(bool(_CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
+        require(
+            bool(_GO_DURATION.match(self.duration)),
+            "duration",
+            f"{self.duration!r} must be hours, minutes and/or seconds (1h, 90m, 48h)",
+        )
+        require(is_time_zone(self.time_zone), "time_zone", f"{self.time_zone!r} is unknown")
+        require(len(self.description) <= 255, "description", "is longer than 255 characters")
+
+
+@dataclass(frozen=True)
+class SignatureKey:
+    """A GnuPG key whose signature Argo CD requires on every GitOps commit it syncs."""
+
+    # Long key id or fingerprint, upper-case hex (`gpg --list-keys --keyid-format long`).
+    key_id: str
+    public_key: str  # `gpg --export --armor <key id>`: public, safe in the repository
+
+    def __post_init__(self) -> None:
+        require(bool(_GPG_KEY_ID.match(self.key_id)), "key_id", "must be 16 or 40 upper-case hex")
+        require(
+            self.public_key.startswith("-----BEGIN PGP PUBLIC KEY BLOCK-----"),
+            "public_key",
+            "must be an ASCII-armored public key block",
+        )

@@ -15,6 +15,7 @@ from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
+from pace_infra.config.values import SignatureKey, SyncWindow
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ARGO_HELM,
@@ -45,6 +46,9 @@ class ArgoCdProps:
     # disposable (dev).
     protect_applications: bool = True
     project: str = "pace"
+    # When automated syncs may happen, and whose commit signatures Argo CD requires.
+    sync_windows: tuple[SyncWindow, ...] = ()
+    signature_keys: tuple[SignatureKey, ...] = ()
     # What must exist first: Argo CD's own namespace and the Applications' destinations.
     depends_on: Sequence[ITerraformDependable] = ()
 
@@ -68,7 +72,9 @@ class ArgoCd(Construct):
             version=ARGO_CD_CHART_VERSION,
             namespace=props.namespace,
             create_namespace=False,
-            values=_values(argocd_values(props.high_availability, props.access)),
+            values=_values(
+                argocd_values(props.high_availability, props.access, props.signature_keys)
+            ),
             atomic=True,
             wait=True,
             timeout=900,
@@ -94,6 +100,8 @@ class ArgoCd(Construct):
                     repo_url=props.repo_url,
                     revision=props.revision,
                     applications=props.applications,
+                    sync_windows=props.sync_windows,
+                    signature_keys=props.signature_keys,
                 )
             ),
             # argocd-server has already created the `default` AppProject (wide open) by the time

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pace_infra.config.values import GoogleSignIn
+from pace_infra.config.values import GoogleSignIn, SignatureKey, SyncWindow
 
 ARGO_HELM = "https://argoproj.github.io/argo-helm"
 ARGO_CD_CHART_VERSION = "8.5.10"  # Argo CD v3.1.8
@@ -91,7 +91,11 @@ def _access_values(access: ArgoCdAccess) -> tuple[dict[str, Any], dict[str, Any]
     return cm, rbac
 
 
-def argocd_values(high_availability: bool, access: ArgoCdAccess | None = None) -> dict[str, Any]:
+def argocd_values(
+    high_availability: bool,
+    access: ArgoCdAccess | None = None,
+    signature_keys: Sequence[SignatureKey] = (),
+) -> dict[str, Any]:
     """Values of the argo-cd chart."""
     cm, rbac = _access_values(access or ArgoCdAccess())
     replicas = 2 if high_availability else 1
@@ -118,6 +122,10 @@ def argocd_values(high_availability: bool, access: ArgoCdAccess | None = None) -
         "dex": {"enabled": False},
         "redis": {"image": {"repository": REDIS_IMAGE.repository, "tag": REDIS_IMAGE.tag}},
     }
+    if signature_keys:
+        # The keyring Argo CD verifies GitOps commits against (argocd-gpg-keys-cm; argo-cd
+        # chart 8.5.10 values configs.gpg.keys: key id -> armored public key).
+        values["configs"]["gpg"] = {"keys": {k.key_id: k.public_key for k in signature_keys}}
     if high_availability:
         # Redis HA (three replicas with Sentinel) instead of the single Redis.
         values["redis-ha"] = {
@@ -158,10 +166,31 @@ def argocd_apps_values(
     repo_url: str,
     revision: str,
     applications: Sequence[GitOpsApplication],
+    sync_windows: Sequence[SyncWindow] = (),
+    signature_keys: Sequence[SignatureKey] = (),
 ) -> dict[str, Any]:
     """Values of the argocd-apps chart: the PACE AppProject, the locked default project and one
     Application per system."""
     namespaces = [app.name for app in applications]
+    guards: dict[str, Any] = {}
+    if sync_windows:
+        # AppProject spec.syncWindows (argocd-apps 2.0.2 passes them through; SyncWindow in
+        # pkg/apis/application/v1alpha1/types.go at v3.1.8): each window covers every PACE app.
+        guards["syncWindows"] = [
+            {
+                "kind": w.kind,
+                "schedule": w.schedule,
+                "duration": w.duration,
+                "timeZone": w.time_zone,
+                "applications": [app.name for app in applications],
+                "manualSync": w.manual_sync,
+                **({"description": w.description} if w.description else {}),
+            }
+            for w in sync_windows
+        ]
+    if signature_keys:
+        # Argo CD syncs only commits signed by one of these keys (spec.signatureKeys).
+        guards["signatureKeys"] = [{"keyID": k.key_id} for k in signature_keys]
     return {
         "projects": {
             DEFAULT_PROJECT: {"namespace": namespace, **LOCKED_PROJECT},
@@ -179,6 +208,7 @@ def argocd_apps_values(
                     {"group": "", "kind": "LimitRange"},
                     {"group": "networking.k8s.io", "kind": "NetworkPolicy"},
                 ],
+                **guards,
             },
         },
         "applications": {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pace_infra.config.values import GoogleSignIn
+from pace_infra.config.values import GoogleSignIn, SignatureKey, SyncWindow
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ArgoCdAccess,
@@ -19,8 +19,9 @@ from pace_infra.constructs.argocd_values import (
 REPO_URL = "https://bitbucket.org/pace-crm/pace-gitops.git"
 
 
-def _apps_values() -> dict:
+def _apps_values(**guards) -> dict:
     return argocd_apps_values(
+        **guards,
         namespace="argocd",
         project="pace",
         repo_url=REPO_URL,
@@ -152,3 +153,37 @@ def test_applications_sync_automatically_with_prune_self_heal_retry_and_finalize
     assert web["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
     assert web["syncPolicy"]["retry"]["limit"] == 5
     assert web["finalizers"] == ["resources-finalizer.argocd.argoproj.io"]
+
+
+KEY = SignatureKey("4AEE18F83AFDEB23", "-----BEGIN PGP PUBLIC KEY BLOCK-----\nx\n")
+
+
+def test_no_window_and_no_key_leave_the_project_unguarded():
+    project = _apps_values()["projects"]["pace"]
+    assert "syncWindows" not in project and "signatureKeys" not in project
+    assert "gpg" not in argocd_values(high_availability=False)["configs"]
+
+
+def test_sync_windows_cover_every_pace_application():
+    freeze = SyncWindow("deny", "0 16 * * 5", "64h", "Europe/London", description="weekend")
+    project = _apps_values(sync_windows=(freeze,))["projects"]["pace"]
+    assert project["syncWindows"] == [
+        {
+            "kind": "deny",
+            "schedule": "0 16 * * 5",
+            "duration": "64h",
+            "timeZone": "Europe/London",
+            "applications": ["pace-web", "pace-ai"],
+            "manualSync": True,
+            "description": "weekend",
+        }
+    ]
+    # The locked default project gets none: no Application may use it anyway.
+    assert "syncWindows" not in _apps_values(sync_windows=(freeze,))["projects"]["default"]
+
+
+def test_signature_keys_are_required_and_their_public_keys_reach_argo_cds_keyring():
+    project = _apps_values(signature_keys=(KEY,))["projects"]["pace"]
+    assert project["signatureKeys"] == [{"keyID": "4AEE18F83AFDEB23"}]
+    values = argocd_values(high_availability=False, signature_keys=(KEY,))
+    assert values["configs"]["gpg"] == {"keys": {"4AEE18F83AFDEB23": KEY.public_key}}
