@@ -10,17 +10,15 @@ version, taken from the attestor, so a key the attestor does not trust is never 
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from pace_infra.tools.delivery.api import Google, Transport, ci_google
-from pace_infra.tools.delivery.contract import RELEASE_RECORD, Refusal, Target, target
-from pace_infra.tools.delivery.release import load
+from pace_infra.tools.delivery.contract import Refusal, Target
+from pace_infra.tools.delivery.release import step_inputs, step_parser
 
 KMS_KEY_ID = "//cloudkms.googleapis.com/v1/"
 SIGNATURE_TYPE = "Google cloud binauthz container signature"
@@ -73,12 +71,10 @@ def attest(google: Google, env: Target, images: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None, transport: Transport | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="attest", description=__doc__)
-    parser.add_argument("--env", required=True)
-    parser.add_argument("--record", type=Path, default=Path(RELEASE_RECORD))
+    parser = step_parser("attest", __doc__)
     args = parser.parse_args(argv)
     try:
-        env, release = target(args.env), load(args.record)
+        env, release = step_inputs(args)
         created = attest(ci_google(env, transport), env, release.images)
     except Refusal as refusal:
         print(f"attest: {refusal}", file=sys.stderr)

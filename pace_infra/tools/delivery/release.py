@@ -7,11 +7,12 @@ The same digest in every environment's registry (build_push checks it), so one m
 
 from __future__ import annotations
 
+import argparse
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pace_infra.tools.delivery.contract import RELEASE_RECORD, Refusal, app_images
+from pace_infra.tools.delivery.contract import RELEASE_RECORD, Refusal, Target, app_images, target
 from pace_infra.tools.delivery.overlay import check_digest
 
 
@@ -40,3 +41,16 @@ def load(path: Path = Path(RELEASE_RECORD)) -> Release:
     for name, digest in images.items():
         check_digest(digest, f"{path}: {name}")
     return Release(app, record.get("commit", ""), dict(images))
+
+
+def step_parser(prog: str, description: str | None) -> argparse.ArgumentParser:
+    """The arguments of every per-environment step after the build: `--env` and the record."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("--env", required=True)
+    parser.add_argument("--record", type=Path, default=Path(RELEASE_RECORD))
+    return parser
+
+
+def step_inputs(args: argparse.Namespace) -> tuple[Target, Release]:
+    """The step's environment and the build's record (Refusal when either is not usable)."""
+    return target(args.env), load(args.record)

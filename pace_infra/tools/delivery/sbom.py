@@ -9,14 +9,12 @@ Why Google's and not a scanner in the step: the SBOM then describes the image in
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from pathlib import Path
 
 from pace_infra.tools.delivery.api import Google, Transport, ci_google
-from pace_infra.tools.delivery.contract import RELEASE_RECORD, Refusal, Target, target
-from pace_infra.tools.delivery.release import load
+from pace_infra.tools.delivery.contract import Refusal, Target
+from pace_infra.tools.delivery.release import step_inputs, step_parser
 
 
 def export(google: Google, env: Target, images: dict[str, str]) -> dict[str, str]:
@@ -29,12 +27,10 @@ def export(google: Google, env: Target, images: dict[str, str]) -> dict[str, str
 
 
 def main(argv: list[str] | None = None, transport: Transport | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="sbom", description=__doc__)
-    parser.add_argument("--env", required=True)
-    parser.add_argument("--record", type=Path, default=Path(RELEASE_RECORD))
+    parser = step_parser("sbom", __doc__)
     args = parser.parse_args(argv)
     try:
-        env, release = target(args.env), load(args.record)
+        env, release = step_inputs(args)
         exported = export(ci_google(env, transport), env, release.images)
     except Refusal as refusal:
         print(f"sbom: {refusal}", file=sys.stderr)
