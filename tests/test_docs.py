@@ -86,3 +86,9 @@ def test_the_stack_table_is_one_table():
             "platform",
         )
     ]
+
+
+def test_no_page_holds_a_merge_conflict_marker():
+    marker = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.MULTILINE)
+    conflicted = [str(p.relative_to(REPO)) for p in _pages() if marker.search(p.read_text())]
+    assert not conflicted
