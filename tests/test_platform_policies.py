@@ -143,14 +143,17 @@ def _project_grants(stacks):
 
 def test_ci_service_account_holds_no_project_wide_role_but_creating_attestations(stacks):
     # An attestation is an occurrence, created under the project (Container Analysis checks
-    # containeranalysis.occurrences.create there): a custom role with that one permission.
+    # containeranalysis.occurrences.create there), and the scan results the vulnerability gate
+    # reads are occurrences too: a custom role that reads and creates, never changes.
     writer = "${google_project_iam_custom_role.attestation_writer_role.name}"
     for name, grant in _project_grants(stacks):
         if "ci_sa" in grant["member"]:
             assert grant["role"] == writer, (name, grant["role"])
             role = resources(stacks[name], "google_project_iam_custom_role")
             assert role["attestation_writer_role"]["permissions"] == [
-                "containeranalysis.occurrences.create"
+                "containeranalysis.occurrences.create",
+                "containeranalysis.occurrences.get",
+                "containeranalysis.occurrences.list",
             ]
 
 

@@ -68,11 +68,17 @@ NOTE_ATTACHER = "roles/containeranalysis.notes.attacher"  # link an occurrence t
 ATTESTOR_VIEWER = "roles/binaryauthorization.attestorsViewer"  # read the attestor it signs for
 # What the attestor's own account needs to read the attestations on the note.
 OCCURRENCES_VIEWER = "roles/containeranalysis.notes.occurrences.viewer"
-# Creating the attestation (an occurrence) is a project permission; the predefined role
+# Creating the attestation (an occurrence) is a project permission, and so is reading the scan
+# results the release pipeline's vulnerability gate waits for (projects.occurrences.list/get:
+# containeranalysis.occurrences.list/get). The predefined editor role
 # (containeranalysis.occurrences.editor) could also update and delete every occurrence of the
-# project, vulnerability findings included, so a custom role grants creation only.
+# project, vulnerability findings included, so a custom role grants reading and creating only.
 ATTESTATION_WRITER = "paceAttestationWriter"
-ATTESTATION_WRITER_PERMISSIONS: tuple[str, ...] = ("containeranalysis.occurrences.create",)
+ATTESTATION_WRITER_PERMISSIONS: tuple[str, ...] = (
+    "containeranalysis.occurrences.create",
+    "containeranalysis.occurrences.get",
+    "containeranalysis.occurrences.list",
+)
 
 
 def key_version_uri(key_id: str, version: int = KEY_VERSION) -> str:
@@ -186,7 +192,7 @@ class Attestor(Construct):
             project=props.project_id,
             role_id=ATTESTATION_WRITER,
             title="PACE attestation writer",
-            description="Create attestations (occurrences); never change or delete one.",
+            description="Read scan results and create attestations; never change or delete one.",
             permissions=list(ATTESTATION_WRITER_PERMISSIONS),
         )
         self._writer.override_logical_id("attestation_writer_role")

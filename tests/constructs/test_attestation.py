@@ -94,9 +94,15 @@ def test_the_signer_attaches_to_the_note_and_reads_the_attestor(attestor):
     assert (viewer["role"], viewer["member"]) == ("roles/binaryauthorization.attestorsViewer", CI)
 
 
-def test_the_signer_may_only_create_occurrences_in_the_project(attestor):
+def test_the_signer_may_only_read_and_create_occurrences_in_the_project(attestor):
     role = only(attestor, "google_project_iam_custom_role")
-    assert role["permissions"] == ["containeranalysis.occurrences.create"]
+    # Create: the attestation. Get and list: the scan results the vulnerability gate reads.
+    # Never update or delete: a finding cannot be made to disappear.
+    assert role["permissions"] == [
+        "containeranalysis.occurrences.create",
+        "containeranalysis.occurrences.get",
+        "containeranalysis.occurrences.list",
+    ]
     assert tuple(role["permissions"]) == ATTESTATION_WRITER_PERMISSIONS
     member = only(attestor, "google_project_iam_member")
     assert member["role"] == "${google_project_iam_custom_role.attestation_writer_role.name}"
