@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference promote
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference promote gitops-sync
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -38,6 +38,7 @@ help:
 	@echo "make deploy ENV=<env>  first bring-up of a new environment only: cdktf deploy, unreviewed"
 	@echo "make ci-credentials    (in a pipeline step with oidc: true) keyless Google credentials"
 	@echo "                (CI_IDENTITY=planner ENV=<env>: the read-only planner's)"
+	@echo "make gitops-sync GITOPS_DIR=<checkout>  the GitOps skeleton into a checkout, digests kept"
 	@echo "make promote FROM=<env> TO=<env> GITOPS_DIR=<checkout>  a GitOps branch giving the next"
 	@echo "                environment the lower one's digests (PROMOTE_ARGS=--open-pr: push, open the PR)"
 
@@ -154,6 +155,11 @@ ci-credentials: .venv/.synced
 promote: .venv/.synced
 	@test -n "$(FROM)" -a -n "$(TO)" -a -n "$(GITOPS_DIR)" || { echo "usage: make promote FROM=<env> TO=<env> GITOPS_DIR=<checkout>" >&2; exit 2; }
 	@$(VENV_PY) -m pace_infra.tools.delivery.promote --from $(FROM) --to $(TO) --gitops-dir $(GITOPS_DIR) $(PROMOTE_ARGS)
+
+# Brings cdktf.out/gitops/ (make synth) into a GitOps checkout, keeping its digests; commits nothing.
+gitops-sync: synth
+	@test -n "$(GITOPS_DIR)" || { echo "usage: make gitops-sync GITOPS_DIR=<checkout>" >&2; exit 2; }
+	@$(VENV_PY) -m pace_infra.tools.gitops_sync $(GITOPS_DIR)
 
 clean:
 	rm -rf cdktf.out .checkov-synth .ci-credentials .pytest_cache .ruff_cache .terraform-validate .terraform-plan plans

@@ -90,6 +90,10 @@ PACE_DB = Database("pace-db", "pace", "web")
 PACE_AI_DB = Database("pace-ai-db", "pace_ai", "ai")
 
 
+# Which image connects to which database (through its Cloud SQL Auth Proxy sidecar).
+IMAGE_DATABASE: dict[str, Database] = {"pace-web": PACE_DB, "pace-ai-backend": PACE_AI_DB}
+
+
 @dataclass(frozen=True)
 class EnvNames:
     """The names of one environment's resources: `EnvNames("prod").cluster == "pace-prod-gke"`."""

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import re
 
+from pace_infra.config.checks import cpu_cores, memory_bytes
 from pace_infra.config.loader import ConfigError
 from pace_infra.config.schema import Environment
 from pace_infra.config.schema_delivery import BITBUCKET_REPO
-from pace_infra.names import APP_PORT
+from pace_infra.config.values import PROXY_SIZE
+from pace_infra.names import APP_PORT, IMAGE_DATABASE, IMAGES, WORKLOADS
 
 MIN_PROD_RETAINED_BACKUPS = 14
 
@@ -76,3 +78,38 @@ def _validate_applications(env: Environment, file: str) -> None:
             "network.load_balancer_ports",
             f"must include {APP_PORT}, the port the CRM listens on (applications' contract)",
         )
+    for workload in WORKLOADS:
+        _validate_quota_fit(env, file, workload)
+
+
+def _validate_quota_fit(env: Environment, file: str, workload: str) -> None:
+    """What the Deployments may grow to (every replica the HPA allows, plus the one a roll-out
+    surges, each with its proxy sidecar) must fit the namespace's quota, or pods are refused
+    exactly when they are needed."""
+    quota = getattr(env.platform, f"{workload}_quota")
+    pods, cpu, memory = 0, 0.0, 0
+    for image in IMAGES[workload]:
+        _, size = env.applications.size_of(image)
+        replicas = size.max_replicas + 1
+        sidecar = image in IMAGE_DATABASE
+        pods += replicas
+        cpu += replicas * (
+            cpu_cores(size.limits_cpu) + (cpu_cores(PROXY_SIZE.limits_cpu) if sidecar else 0)
+        )
+        memory += replicas * (
+            memory_bytes(size.limits_memory)
+            + (memory_bytes(PROXY_SIZE.limits_memory) if sidecar else 0)
+        )
+    key = f"platform.{workload}_quota"
+    for what, need, have in (
+        ("pods", pods, quota.pods),
+        ("limits_cpu", cpu, cpu_cores(quota.limits_cpu)),
+        ("limits_memory", memory, memory_bytes(quota.limits_memory)),
+    ):
+        if need > have:
+            raise ConfigError(
+                file,
+                f"{key}.{what}",
+                f"the applications may need {need:g} at their maximum replicas (plus one surge "
+                f"pod each, with sidecars): raise it or lower applications' max_replicas",
+            )

@@ -328,6 +328,13 @@ class WorkloadSize:
             require(bool(_QUANTITY.match(getattr(self, key))), key, "is not a Kubernetes quantity")
 
 
+# The Cloud SQL Auth Proxy sidecar's own size (a connection pump: small and steady), in every
+# database client of the GitOps skeleton; config validation counts it against the quotas.
+PROXY_SIZE = WorkloadSize(
+    requests_cpu="100m", requests_memory="128Mi", limits_cpu="500m", limits_memory="256Mi"
+)
+
+
 # Argo CD parses a window's schedule as a 5-field cron and its duration with Go's
 # time.ParseDuration (SyncWindow.Validate, pkg/apis/application/v1alpha1/types.go at v3.1.8).
 _CRON_FIELD = r"[0-9*,/-]+"

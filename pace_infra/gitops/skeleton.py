@@ -27,12 +27,10 @@ from pace_infra.gitops.workloads import (
 )
 from pace_infra.names import (
     APP_PORT,
+    IMAGE_DATABASE,
     IMAGE_REPOSITORY_ID,
     IMAGES,
-    PACE_AI_DB,
-    PACE_DB,
     WORKLOADS,
-    Database,
     EnvNames,
     Workload,
     gitops_base,
@@ -49,16 +47,14 @@ UNFILLED_DIGEST = "sha256:" + "0" * 64  # the pipeline's first push replaces it
 KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
 
 CRM, AI_BACKEND, MCP_SERVERS = "pace-web", "pace-ai-backend", "pace-mcp-servers"
-# Which database each Deployment reaches through its proxy sidecar.
-DATABASE_OF: dict[str, Database] = {CRM: PACE_DB, AI_BACKEND: PACE_AI_DB}
+DATABASE_OF = IMAGE_DATABASE  # which Deployment reaches which database (proxy sidecar)
 
 
 PROXY_IMAGE_PLACEHOLDER = "cloud-sql-proxy"  # each overlay sets the pinned image
 
 
 def _size(env: Environment, name: str) -> WorkloadSize:
-    apps = env.applications
-    return {CRM: apps.crm, AI_BACKEND: apps.ai_backend, MCP_SERVERS: apps.mcp_servers}[name]
+    return env.applications.size_of(name)[1]
 
 
 def base(workload: Workload) -> dict[str, list[Manifest]]:

@@ -11,18 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pace_infra.config.values import WorkloadSize
+from pace_infra.config.values import PROXY_SIZE, WorkloadSize
 from pace_infra.names import NODE_POOL_LABEL, Workload, namespace
 
 Manifest = dict[str, Any]
 
 PROXY_PORT = 5432  # the app connects to 127.0.0.1:5432; the proxy dials the private IP
 HEALTH_PATH = "/api/health"  # what the load balancer, kubelet and uptime checks ask
-# The proxy's own size: a connection pump, small and steady.
-PROXY_RESOURCES = {
-    "requests": {"cpu": "100m", "memory": "128Mi"},
-    "limits": {"cpu": "500m", "memory": "256Mi"},
-}
 # Placeholders the overlays replace: an overlay that forgets one fails the contract tests.
 CONNECTION_NAME_PLACEHOLDER = "PROJECT:REGION:INSTANCE"
 DB_USER_PLACEHOLDER = "SERVICE_ACCOUNT"
@@ -65,7 +60,7 @@ def proxy_sidecar(image: str) -> Manifest:
             CONNECTION_NAME_PLACEHOLDER,
         ],
         "startupProbe": {"httpGet": {"path": "/startup", "port": 9090}, "periodSeconds": 1},
-        "resources": PROXY_RESOURCES,
+        "resources": resources(PROXY_SIZE),
         "securityContext": CONTAINER_SECURITY,
     }
 

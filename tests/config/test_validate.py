@@ -26,6 +26,12 @@ INVALID = [
     ("repo-other-workspace", "dev", "gitops.repo_url", "https://bitbucket.org/other/gitops.git",
      "not in workspace 'pace-crm'"),
     ("prod-not-paging", "prod", "oncall.mode", "low", "prod must page people"),
+    # dev's ai quota: 8 CPUs of limits; 9 + 1 backends with proxies (15) and 3 MCP pods (1.5).
+    ("quota-cpu", "dev", "applications.ai_backend.max_replicas", 9, "may need 16.5",
+     "platform.ai_quota.limits_cpu"),
+    ("quota-pods", "dev", "applications.crm.max_replicas", 60, "may need 61",
+     "platform.web_quota.pods"),
+    ("app-port", "dev", "network.load_balancer_ports", [8080], "must include 3000"),
 ]
 # fmt: on
 

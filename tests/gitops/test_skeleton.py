@@ -6,24 +6,10 @@ from __future__ import annotations
 import fnmatch
 import re
 
+from pace_infra.config.checks import cpu_cores, memory_bytes
 from pace_infra.gitops.skeleton import UNFILLED_DIGEST, base
 from pace_infra.names import IMAGE_REPOSITORY_ID, IMAGES, WORKLOADS, namespace
 from tests.gitops.conftest import of_kind, pod_specs
-
-CPU = re.compile(r"^(\d+(?:\.\d+)?)(m?)$")
-MEMORY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
-
-
-def _cpu(quantity: str) -> float:
-    number, milli = CPU.match(quantity).groups()
-    return float(number) / (1000 if milli else 1)
-
-
-def _memory(quantity: str) -> int:
-    for suffix, factor in MEMORY.items():
-        if quantity.endswith(suffix):
-            return int(float(quantity[: -len(suffix)]) * factor)
-    return int(quantity)
 
 
 def test_every_overlay_builds_into_its_namespace(rendered):
@@ -97,13 +83,13 @@ def test_what_the_deployments_may_grow_to_fits_the_namespace_quota(rendered, env
             spec = deployment["spec"]["template"]["spec"]
             containers = spec["containers"] + spec.get("initContainers", [])
             pods += replicas
-            cpu += replicas * sum(_cpu(c["resources"]["limits"]["cpu"]) for c in containers)
+            cpu += replicas * sum(cpu_cores(c["resources"]["limits"]["cpu"]) for c in containers)
             memory += replicas * sum(
-                _memory(c["resources"]["limits"]["memory"]) for c in containers
+                memory_bytes(c["resources"]["limits"]["memory"]) for c in containers
             )
         assert pods <= quota.pods, (env_name, workload)
-        assert cpu <= _cpu(quota.limits_cpu), (env_name, workload, cpu)
-        assert memory <= _memory(quota.limits_memory), (env_name, workload, memory)
+        assert cpu <= cpu_cores(quota.limits_cpu), (env_name, workload, cpu)
+        assert memory <= memory_bytes(quota.limits_memory), (env_name, workload, memory)
 
 
 def test_bases_do_not_depend_on_the_environment():
