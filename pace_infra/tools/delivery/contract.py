@@ -114,6 +114,8 @@ class Target:
     release_branch: str
     gitops_repo_url: str
     gitops_revision: str
+    # GnuPG key ids Argo CD requires on GitOps commits (gitops.signature_keys); empty: none.
+    signature_key_ids: tuple[str, ...] = ()
 
     @property
     def registry(self) -> str:
@@ -178,4 +180,5 @@ def target(env: str, directory: Path | None = None) -> Target:
         release_branch=e.cicd.release_branch,
         gitops_repo_url=e.gitops.repo_url,
         gitops_revision=e.gitops.revision,
+        signature_key_ids=tuple(k.key_id for k in e.gitops.signature_keys),
     )

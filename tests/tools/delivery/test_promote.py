@@ -126,3 +126,15 @@ def test_open_pr_without_a_token_is_refused(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv("BITBUCKET_TOKEN", raising=False)
     assert _run(checkout, "dev", "staging", "--open-pr", transport=Recorded()) == 2
     assert "BITBUCKET_TOKEN" in capsys.readouterr().err
+
+
+def test_a_target_that_requires_signatures_refuses_an_unsigned_promotion(tmp_path):
+    from dataclasses import replace
+
+    from pace_infra.tools.delivery.contract import Refusal, target
+
+    checkout = gitops_repo(tmp_path)
+    prod = replace(target("prod"), signature_key_ids=("4AEE18F83AFDEB23",))
+    with pytest.raises(Refusal, match="prod requires signed GitOps commits"):
+        promote.promote(checkout, target("staging"), prod)
+    assert _branch(checkout) == ""

@@ -45,6 +45,7 @@ def test_every_script_it_runs_exists_and_has_a_main():
         "sbom",
         "vulnerability_gate",
         "attest",
+        "signing",
         "gitops_commit",
     }
     for module in modules:
@@ -102,3 +103,14 @@ def test_the_step_image_is_the_one_this_repository_pins():
     image = yaml.safe_load((REPO / "bitbucket-pipelines.yml").read_text())["image"]
     steps = _steps(ALL)
     assert {step["image"] for step in steps} == {image}
+
+
+def test_the_commit_step_sets_up_signing_for_dev_before_it_commits():
+    (commit_step,) = [
+        s for s in _steps(PIPELINES["pace-app-release"]) if s.get("deployment") == "dev"
+    ]
+    lines = commit_step["script"]
+    signing = lines.index("python -m pace_infra.tools.delivery.signing --env dev")
+    assert signing < lines.index(
+        "python -m pace_infra.tools.delivery.gitops_commit --gitops-dir .gitops"
+    )
