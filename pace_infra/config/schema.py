@@ -172,7 +172,11 @@ class DatabasesConfig:
     availability: Availability = "REGIONAL"
     backups: BackupPolicy = field(
         default_factory=BackupPolicy,
-        metadata=flat(start_time="backup_start_time", retained="retained_backups"),
+        metadata=flat(
+            start_time="backup_start_time",
+            retained="retained_backups",
+            retain_on_delete="retain_backups_on_delete",
+        ),
     )
     maintenance: SqlMaintenanceWindow = field(
         default_factory=SqlMaintenanceWindow,

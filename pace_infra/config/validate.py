@@ -65,6 +65,12 @@ def _validate_databases(env: Environment, file: str) -> None:
             "databases.retained_backups",
             f"{retained}: prod keeps at least {MIN_PROD_RETAINED_BACKUPS} backups",
         )
+    if env.protected and not db.backups.retain_on_delete:
+        raise ConfigError(
+            file,
+            "databases.retain_backups_on_delete",
+            f"must be true in a {env.tier} environment (backups outlive a deleted instance)",
+        )
     if db.dr_replica_region is not None and db.dr_replica_region == env.region:
         raise ConfigError(
             file, "databases.dr_replica_region", "must differ from the primary region"

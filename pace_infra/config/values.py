@@ -147,6 +147,10 @@ class BackupPolicy:
 
     start_time: str = "02:00"  # HH:MM, UTC
     retained: int = 14  # daily backups kept; prod requires at least 14 (validate.py)
+    # Deleting the instance keeps its automated backups (for `retained`) and on-demand ones:
+    # an instance deleted by mistake, or by a plan that replaces it, can be restored. Only dev
+    # may turn it off (validate.py): its backups would outlive a teardown at a cost.
+    retain_on_delete: bool = True
 
     def __post_init__(self) -> None:
         require(1 <= self.retained <= 365, "retained", "must be from 1 to 365")

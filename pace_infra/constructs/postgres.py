@@ -194,6 +194,10 @@ class PostgresInstance(Construct):
                     ),
                     location=props.region,  # backups stay in the instance's region
                 ),
+                # settings.retain_backups_on_delete (resource_sql_database_instance.go at
+                # v6.50.0): Optional, updated in place, always sent (ForceSendFields) and read
+                # back, so the next plan is empty. The primary's only: a replica has no backups.
+                retain_backups_on_delete=props.backups.retain_on_delete,
             ),
         )
         # Stateful: the instance's logical id never moves, whatever the construct tree does.

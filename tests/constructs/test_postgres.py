@@ -255,3 +255,14 @@ def test_grant_connect_is_the_only_way_in_and_each_grant_is_its_own_user():
         f"serviceAccount:{email}" for email in (WEB_SA, WEB_SA, other, other)
     )
     assert {m["condition"]["title"] for m in members} == {"only pace-t-db"}
+
+
+def test_backups_outlive_a_deleted_primary_unless_turned_off():
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    instances = resources(doc, "google_sql_database_instance")
+    assert instances["pace_db"]["settings"]["retain_backups_on_delete"] is True
+    # A replica has no backups of its own: nothing to retain, the provider sends false.
+    assert "retain_backups_on_delete" not in instances["pace_db_dr_replica"]["settings"]
+    off = replace(PROPS, backups=replace(PROPS.backups, retain_on_delete=False))
+    settings = resources(_synth(off), "google_sql_database_instance")["pace_db"]["settings"]
+    assert settings["retain_backups_on_delete"] is False
