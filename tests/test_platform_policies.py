@@ -94,9 +94,11 @@ def test_each_app_gsa_reaches_only_its_own_database(stacks, environments, env_na
     for grant in grants:
         assert grant["role"] in {"roles/cloudsql.client", "roles/cloudsql.instanceUser"}
         instance = EnvNames(env.name).database_instance(OWNER[_identity(grant["member"])])
-        assert (
-            f'"projects/{env.project_id}/instances/{instance}"' in grant["condition"]["expression"]
+        # Exactly one instance: its own database, or that database's DR replica (promotable).
+        named = re.findall(
+            rf'"projects/{env.project_id}/instances/([^"]+)"', grant["condition"]["expression"]
         )
+        assert named in ([instance], [f"{instance}-dr"]), grant["condition"]
     for user in resources(doc, "google_sql_user").values():
         key = "pace_db" if OWNER[_identity(user["name"])] is PACE_DB else "pace_ai_db"
         assert user["instance"] == f"${{google_sql_database_instance.{key}.name}}"

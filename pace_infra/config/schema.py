@@ -182,8 +182,8 @@ class DatabasesConfig:
         default_factory=SqlMaintenanceWindow,
         metadata=flat(day="maintenance_day", hour="maintenance_hour"),
     )
-    # A cross-region read replica of Pace DB for disaster recovery (promote it if the region is
-    # lost). Unset: none.
+    # The DR region of both databases: a cross-region read replica of each (promote it if the
+    # region is lost) and their backups stored there. Unset: no replica, backups in the region.
     dr_replica_region: str | None = None
 
     def __post_init__(self) -> None:

@@ -91,6 +91,14 @@ class PostgresInstanceProps:
     dr_replica_region: str | None = None
 
 
+def _instance_expression(project_id: str, instance: str) -> str:
+    """An IAM condition matching one Cloud SQL instance only."""
+    return (
+        f'resource.name == "projects/{project_id}/instances/{instance}" && '
+        'resource.type == "sqladmin.googleapis.com/Instance"'
+    )
+
+
 def _edition(tier: str) -> str:
     # PostgreSQL 16+ instances default to Enterprise Plus, which has no db-custom tiers: name the
     # edition the tier belongs to, or creation fails.
@@ -192,7 +200,10 @@ class PostgresInstance(Construct):
                     backup_retention_settings=SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings(
                         retained_backups=props.backups.retained, retention_unit="COUNT"
                     ),
-                    location=props.region,  # backups stay in the instance's region
+                    # Outside the region where there is a DR region: a regional outage must not
+                    # take the backups with the instance (backup_configuration.location at
+                    # v6.50.0: Optional, not ForceNew; Cloud SQL takes any region).
+                    location=props.dr_replica_region or props.region,
                 ),
                 # settings.retain_backups_on_delete (resource_sql_database_instance.go at
                 # v6.50.0): Optional, updated in place, always sent (ForceSendFields) and read
@@ -220,10 +231,7 @@ class PostgresInstance(Construct):
         self._condition = ProjectIamMemberCondition(
             title=f"only {props.name}",
             description=f"Connect to Cloud SQL instance {props.name} and no other.",
-            expression=(
-                f'resource.name == "projects/{props.project_id}/instances/{props.name}" && '
-                'resource.type == "sqladmin.googleapis.com/Instance"'
-            ),
+            expression=_instance_expression(props.project_id, props.name),
         )
         # Plain strings known at synth: another stack may use them without a cross-stack
         # reference (the monitoring stack's filters and thresholds).
@@ -234,11 +242,12 @@ class PostgresInstance(Construct):
         self.private_ip: str = instance.private_ip_address
         self.database_name: str = database.name
         self.replica_connection_name: str | None = None
+        self._replica_name = f"{props.name}-dr" if props.dr_replica_region else None
         if props.dr_replica_region:
             replica = SqlDatabaseInstance(
                 self,
                 "dr-replica",
-                name=f"{props.name}-dr",
+                name=self._replica_name,
                 region=props.dr_replica_region,
                 database_version=props.database_version,
                 master_instance_name=instance.name,
@@ -264,7 +273,8 @@ class PostgresInstance(Construct):
     def grant_connect(self, identity: ServiceAccountHandle) -> None:
         """Let a Google service account connect to this instance, and no other: an IAM database
         user for it, and `cloudsql.client` + `cloudsql.instanceUser` on the project under a
-        condition naming this instance."""
+        condition naming this instance; the same on its DR replica (under a condition naming
+        the replica), so that the application reaches it as soon as it is promoted."""
         index = self._connectors
         self._connectors += 1
         SqlUser(
@@ -285,3 +295,20 @@ class PostgresInstance(Construct):
                 member=f"serviceAccount:{identity.email}",
                 condition=self._condition,
             )
+        if self._replica_name:
+            # Separate grants, not a wider condition on the primary's: changing a condition
+            # replaces the binding (ForceNew), and the application would lose access meanwhile.
+            replica = ProjectIamMemberCondition(
+                title=f"only {self._replica_name}",
+                description=f"Connect to Cloud SQL instance {self._replica_name} and no other.",
+                expression=_instance_expression(self._props.project_id, self._replica_name),
+            )
+            for role in CLIENT_ROLES:
+                ProjectIamMember(
+                    self,
+                    f"iam-user-{index}-dr-{role.split('.')[-1]}",
+                    project=self._props.project_id,
+                    role=role,
+                    member=f"serviceAccount:{identity.email}",
+                    condition=replica,
+                )

@@ -58,7 +58,7 @@ class DatabasesStack(PaceStack):
             return created
 
         self.pace_db = instance(PACE_DB, db.pace_db, db.dr_replica_region)
-        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, None)
+        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, db.dr_replica_region)
         # What the monitoring stack watches: every primary instance of this stack.
         self.instances: tuple[PostgresInstance, ...] = (self.pace_db, self.pace_ai_db)
 

@@ -266,3 +266,30 @@ def test_backups_outlive_a_deleted_primary_unless_turned_off():
     off = replace(PROPS, backups=replace(PROPS.backups, retain_on_delete=False))
     settings = resources(_synth(off), "google_sql_database_instance")["pace_db"]["settings"]
     assert settings["retain_backups_on_delete"] is False
+
+
+def test_with_a_dr_region_backups_live_there_and_the_app_may_reach_the_promoted_replica():
+    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    instances = resources(doc, "google_sql_database_instance")
+    backups = instances["pace_db"]["settings"]["backup_configuration"]
+    assert backups["location"] == "europe-west1"  # a regional outage leaves the backups
+    grants = list(resources(doc, "google_project_iam_member").values())
+    conditions = {g["condition"]["title"]: g for g in grants}
+    assert sorted(g["condition"]["title"] for g in grants) == [
+        "only pace-t-db",
+        "only pace-t-db",
+        "only pace-t-db-dr",
+        "only pace-t-db-dr",
+    ]
+    assert conditions["only pace-t-db-dr"]["condition"]["expression"] == (
+        'resource.name == "projects/pace-t/instances/pace-t-db-dr" && '
+        'resource.type == "sqladmin.googleapis.com/Instance"'
+    )
+    assert instances["pace_db_dr_replica"]["name"] == "pace-t-db-dr"
+
+
+def test_without_a_dr_region_backups_stay_in_the_region_and_nothing_names_a_replica(doc):
+    instance = resources(doc, "google_sql_database_instance")["pace_db"]
+    assert instance["settings"]["backup_configuration"]["location"] == "europe-west2"
+    titles = {g["condition"]["title"] for g in resources(doc, "google_project_iam_member").values()}
+    assert titles == {"only pace-t-db"}
