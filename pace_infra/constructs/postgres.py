@@ -228,11 +228,6 @@ class PostgresInstance(Construct):
         self._instance = instance
         self._abandon = abandon
         self._connectors = 0
-        self._condition = ProjectIamMemberCondition(
-            title=f"only {props.name}",
-            description=f"Connect to Cloud SQL instance {props.name} and no other.",
-            expression=_instance_expression(props.project_id, props.name),
-        )
         # Plain strings known at synth: another stack may use them without a cross-stack
         # reference (the monitoring stack's filters and thresholds).
         self.name: str = props.name
@@ -286,29 +281,25 @@ class PostgresInstance(Construct):
             type="CLOUD_IAM_SERVICE_ACCOUNT",
             deletion_policy=self._abandon,
         )
-        for role in CLIENT_ROLES:
-            ProjectIamMember(
-                self,
-                f"iam-user-{index}-{role.split('.')[-1]}",
-                project=self._props.project_id,
-                role=role,
-                member=f"serviceAccount:{identity.email}",
-                condition=self._condition,
-            )
+        self._connect_grants(f"iam-user-{index}", identity, self._props.name)
         if self._replica_name:
             # Separate grants, not a wider condition on the primary's: changing a condition
             # replaces the binding (ForceNew), and the application would lose access meanwhile.
-            replica = ProjectIamMemberCondition(
-                title=f"only {self._replica_name}",
-                description=f"Connect to Cloud SQL instance {self._replica_name} and no other.",
-                expression=_instance_expression(self._props.project_id, self._replica_name),
+            self._connect_grants(f"iam-user-{index}-dr", identity, self._replica_name)
+
+    def _connect_grants(self, prefix: str, identity: ServiceAccountHandle, instance: str) -> None:
+        """cloudsql.client + cloudsql.instanceUser on the project, for one instance only."""
+        condition = ProjectIamMemberCondition(
+            title=f"only {instance}",
+            description=f"Connect to Cloud SQL instance {instance} and no other.",
+            expression=_instance_expression(self._props.project_id, instance),
+        )
+        for role in CLIENT_ROLES:
+            ProjectIamMember(
+                self,
+                f"{prefix}-{role.split('.')[-1]}",
+                project=self._props.project_id,
+                role=role,
+                member=f"serviceAccount:{identity.email}",
+                condition=condition,
             )
-            for role in CLIENT_ROLES:
-                ProjectIamMember(
-                    self,
-                    f"iam-user-{index}-dr-{role.split('.')[-1]}",
-                    project=self._props.project_id,
-                    role=role,
-                    member=f"serviceAccount:{identity.email}",
-                    condition=replica,
-                )
