@@ -31,17 +31,15 @@ from pace_infra.config.validate import validate
 from pace_infra.config.values import (
     BackupPolicy,
     EdgePolicy,
-    EgressEndpoint,
-    GoogleSignIn,
     MaintenanceWindow,
     NatSettings,
     NodePoolSize,
-    Quota,
     SqlInstanceSize,
     SqlMaintenanceWindow,
     SupportHours,
     UptimeTarget,
 )
+from pace_infra.config.values_delivery import EgressEndpoint, GoogleSignIn, Quota
 
 __all__ = [
     "PROTECTED_TIERS",

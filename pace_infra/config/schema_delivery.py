@@ -7,14 +7,14 @@ import re
 from dataclasses import dataclass, field
 
 from pace_infra.config.checks import require
-from pace_infra.config.values import (
+from pace_infra.config.values import is_host_name
+from pace_infra.config.values_delivery import (
     EgressEndpoint,
     GoogleSignIn,
     Quota,
     SignatureKey,
     SyncWindow,
     WorkloadSize,
-    is_host_name,
 )
 
 _UUID = re.compile(r"^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$")

@@ -12,7 +12,7 @@ from pace_infra.config.checks import cpu_cores, memory_bytes
 from pace_infra.config.loader import ConfigError
 from pace_infra.config.schema import Environment
 from pace_infra.config.schema_delivery import BITBUCKET_REPO
-from pace_infra.config.values import PROXY_SIZE
+from pace_infra.config.values_delivery import PROXY_SIZE
 from pace_infra.names import APP_PORT, IMAGE_DATABASE, IMAGES, WORKLOADS
 
 MIN_PROD_RETAINED_BACKUPS = 14

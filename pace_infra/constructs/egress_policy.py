@@ -37,7 +37,7 @@ from cdktf_cdktf_provider_kubernetes.network_policy_v1 import (
 )
 from constructs import Construct
 
-from pace_infra.config.values import EgressEndpoint
+from pace_infra.config.values_delivery import EgressEndpoint
 from pace_infra.constructs.private_google_apis import (
     GOOGLE_DIRECT_CONNECTIVITY_RANGE,
     PRIVATE_GOOGLE_APIS_RANGE,

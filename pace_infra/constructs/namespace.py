@@ -40,7 +40,7 @@ from cdktf_cdktf_provider_kubernetes.service_account_v1 import (
 )
 from constructs import Construct
 
-from pace_infra.config.values import Quota
+from pace_infra.config.values_delivery import Quota
 from pace_infra.constructs.egress_policy import NAMESPACE_NAME_LABEL, EgressPolicies, EgressRules
 from pace_infra.constructs.network import GCLB_HEALTH_CHECK_RANGES
 

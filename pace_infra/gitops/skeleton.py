@@ -14,7 +14,7 @@ the contract tests check them against the synthesized stacks.
 from __future__ import annotations
 
 from pace_infra.config import Environment
-from pace_infra.config.values import WorkloadSize
+from pace_infra.config.values_delivery import WorkloadSize
 from pace_infra.gitops.workloads import (
     Manifest,
     app_container,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pace_infra.config.values import PROXY_SIZE, WorkloadSize
+from pace_infra.config.values_delivery import PROXY_SIZE, WorkloadSize
 from pace_infra.names import NODE_POOL_LABEL, Workload, namespace
 
 Manifest = dict[str, Any]

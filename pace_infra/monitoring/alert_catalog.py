@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pace_infra.config import Thresholds
+from pace_infra.monitoring.database_alerts import database_alerts
 from pace_infra.monitoring.filters import (
     LB_REQUESTS,
     SERVER_ERRORS,
@@ -19,12 +20,10 @@ from pace_infra.monitoring.filters import (
     container_filter,
     lb_filter,
     log_metric_filter,
-    monitoring_filter,
     node_filter,
-    slo_burn_rate,
-    sql_filter,
 )
 from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.service_alerts import burn_rate_alerts, uptime_alerts
 from pace_infra.names import WORKLOADS, errors_log_metric, namespace
 
 
@@ -128,201 +127,6 @@ def _error_logs(system: str, metric_type: str, subject: str, t: Thresholds) -> A
     )
 
 
-def _uptime(name: str, system: str, check_id: str) -> list[AlertSpec]:
-    def uptime_filter(metric: str) -> str:
-        return monitoring_filter(
-            ("metric.type", f"monitoring.googleapis.com/uptime_check/{metric}"),
-            ("resource.type", "uptime_url"),
-            ("metric.label.check_id", check_id),  # computed by Google: a reference
-        )
-
-    passed = uptime_filter("check_passed")
-    expires = uptime_filter("time_until_ssl_cert_expires")
-    return [
-        AlertSpec(
-            key=f"{system}-uptime-{name}",
-            title=f"Uptime check {name} failing",
-            system=system,
-            family="health",
-            severity="CRITICAL",
-            summary=f"The {name} endpoint fails its HTTPS check from two or more regions: "
-            "users cannot reach it.",
-            first_steps="- Open the URL yourself\n- Uptime check details: which regions, what error"
-            "\n- Load balancer and Ingress status (`kubectl -n pace-web describe ingress`)",
-            runbook="uptime-check",
-            conditions=[
-                Threshold(
-                    name="Regions failing",
-                    filter=passed,
-                    threshold=1,
-                    duration="60s",
-                    aggregation=Aggregation(
-                        "1200s",
-                        "ALIGN_NEXT_OLDER",
-                        "REDUCE_COUNT_FALSE",
-                        ("resource.label.host",),
-                    ),
-                )
-            ],
-        ),
-        AlertSpec(
-            key=f"{system}-certificate-{name}",
-            title=f"Certificate of {name} expires soon",
-            system="platform",
-            family="certificate",
-            severity="WARNING",
-            summary=f"The TLS certificate served for {name} expires in less than 14 days: "
-            "Google-managed renewal is stuck.",
-            first_steps="- `kubectl -n pace-web describe managedcertificate`\n"
-            "- Check the DNS record still points at the static IP",
-            runbook="certificate-expiry",
-            page=False,
-            conditions=[
-                Threshold(
-                    name="Days until the certificate expires",
-                    filter=expires,
-                    threshold=14,
-                    comparison="COMPARISON_LT",
-                    duration="600s",
-                    aggregation=Aggregation("1200s", "ALIGN_NEXT_OLDER", "REDUCE_MIN"),
-                )
-            ],
-        ),
-    ]
-
-
-def _database_alerts(
-    project: str, instance: str, max_connections: int, t: Thresholds
-) -> list[AlertSpec]:
-    def spec(
-        key: str,
-        title: str,
-        family: str,
-        severity: str,
-        summary: str,
-        runbook: str,
-        *conditions: Threshold,
-    ) -> AlertSpec:
-        return AlertSpec(
-            key=f"data-{instance}-{key}",
-            title=f"{instance}: {title}",
-            system="data",
-            family=family,
-            severity=severity,
-            summary=summary,
-            first_steps=f"- Cloud SQL > {instance} > Overview and Query Insights\n"
-            "- Recent migrations or traffic changes",
-            runbook=runbook,
-            conditions=conditions,
-        )
-
-    return [
-        spec(
-            "cpu",
-            "CPU high",
-            "exhaustion",
-            "WARNING",
-            f"CPU above {t.sql_cpu_utilization:.0%} for 10 minutes.",
-            "cloudsql-cpu-memory",
-            Threshold(
-                "CPU utilization",
-                sql_filter("cpu/utilization", project, instance),
-                t.sql_cpu_utilization,
-                duration="600s",
-            ),
-        ),
-        spec(
-            "memory",
-            "memory high",
-            "exhaustion",
-            "WARNING",
-            f"Memory above {t.sql_memory_utilization:.0%}.",
-            "cloudsql-cpu-memory",
-            Threshold(
-                "Memory utilization",
-                sql_filter("memory/utilization", project, instance),
-                t.sql_memory_utilization,
-            ),
-        ),
-        spec(
-            "disk",
-            "disk filling",
-            "exhaustion",
-            "WARNING",
-            f"Disk above {t.sql_disk_utilization:.0%} (autoresize has a limit).",
-            "cloudsql-disk",
-            Threshold(
-                "Disk utilization",
-                sql_filter("disk/utilization", project, instance),
-                t.sql_disk_utilization,
-            ),
-        ),
-        spec(
-            "disk-forecast",
-            "disk full within 6 hours",
-            "exhaustion",
-            "ERROR",
-            "At the current growth the disk is 95% full within 6 hours.",
-            "cloudsql-disk",
-            Threshold(
-                "Disk utilization forecast",
-                sql_filter("disk/utilization", project, instance),
-                0.95,
-                duration="600s",
-                forecast_horizon="21600s",
-            ),
-        ),
-        spec(
-            "connections",
-            "connections near max_connections",
-            "exhaustion",
-            "WARNING",
-            f"More than {t.sql_connections_ratio:.0%} of max_connections ({max_connections}) "
-            "in use: new connections will be refused.",
-            "cloudsql-connections",
-            Threshold(
-                "Backends",
-                sql_filter("postgresql/num_backends", project, instance),
-                round(t.sql_connections_ratio * max_connections),
-                aggregation=Aggregation(
-                    "60s", "ALIGN_MEAN", "REDUCE_SUM", ("resource.label.database_id",)
-                ),
-            ),
-        ),
-        spec(
-            "down",
-            "instance down",
-            "health",
-            "CRITICAL",
-            "The instance reports down (or stopped reporting): its application is failing.",
-            "cloudsql-down",
-            Threshold(
-                "Instance up",
-                sql_filter("up", project, instance),
-                1,
-                comparison="COMPARISON_LT",
-                aggregation=Aggregation("60s", "ALIGN_MIN"),
-                missing_data="EVALUATION_MISSING_DATA_ACTIVE",
-            ),
-        ),
-        spec(
-            "failed",
-            "instance in FAILED state",
-            "health",
-            "CRITICAL",
-            "Cloud SQL reports the instance FAILED.",
-            "cloudsql-down",
-            Threshold(
-                "Instance FAILED",
-                sql_filter("instance_state", project, instance) + ' metric.label.state="FAILED"',
-                0,
-                aggregation=Aggregation("60s", "ALIGN_COUNT_TRUE"),
-                duration="60s",
-            ),
-        ),
-    ]
-
-
 def _platform_alerts(t: Thresholds) -> list[AlertSpec]:
     def node(metric: str, what: str) -> AlertSpec:
         return AlertSpec(
@@ -364,47 +168,6 @@ def _platform_alerts(t: Thresholds) -> list[AlertSpec]:
                     filter='resource.type="k8s_pod" jsonPayload.reason="FailedScheduling"',
                 )
             ],
-        ),
-    ]
-
-
-def _burn_rate_alerts(slo_key: str, system: str, slo_name: str) -> list[AlertSpec]:
-    def burn(window: str, threshold: float) -> Threshold:
-        return Threshold(
-            name=f"Burn rate over {window}",
-            filter=slo_burn_rate(slo_name, window),
-            threshold=threshold,
-            duration="0s",
-            aggregation=None,
-        )
-
-    # Multi-window burn rates (Google SRE workbook): the long window proves it is real, the
-    # short one that it is still happening.
-    return [
-        AlertSpec(
-            key=f"{slo_key}-fast-burn",
-            title=f"{slo_key}: error budget burning fast",
-            system=system,
-            family="slo",
-            severity="CRITICAL",
-            summary="At this rate the 28-day error budget is gone in about two days.",
-            first_steps="- SLO dashboard: when did the burn start\n"
-            "- Match it to deploys and alerts",
-            runbook="slo-burn",
-            combiner="AND",
-            conditions=[burn("3600s", 14.4), burn("300s", 14.4)],
-        ),
-        AlertSpec(
-            key=f"{slo_key}-slow-burn",
-            title=f"{slo_key}: error budget burning",
-            system=system,
-            family="slo",
-            severity="WARNING",
-            summary="At this rate the error budget is gone in about five days.",
-            first_steps="- SLO dashboard: which requests fail or are slow",
-            runbook="slo-burn",
-            combiner="AND",
-            conditions=[burn("21600s", 6), burn("1800s", 6)],
         ),
     ]
 
@@ -455,10 +218,10 @@ def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
         metric_type = inputs.log_metrics[errors_log_metric(instance)]
         error_logs = _error_logs("data", metric_type, instance, t)
         specs.append(replace(error_logs, key=f"data-{instance}-error-logs"))
-        specs.extend(_database_alerts(inputs.project_id, instance, max_connections, t))
+        specs.extend(database_alerts(inputs.project_id, instance, max_connections, t))
     for name, (system, check_id) in inputs.uptime_checks.items():
-        specs.extend(_uptime(name, system, check_id))
+        specs.extend(uptime_alerts(name, system, check_id))
     for slo_key, slo_name in inputs.slo_names.items():
         system = "web" if slo_key.startswith(namespace("web")) else "ai"
-        specs.extend(_burn_rate_alerts(slo_key, system, slo_name))
+        specs.extend(burn_rate_alerts(slo_key, system, slo_name))
     return specs

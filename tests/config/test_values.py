@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from dataclasses import MISSING, fields
-from ipaddress import IPv4Network
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,9 @@ from pace_infra.config import load_environments
 from pace_infra.config.checks import FieldError
 from pace_infra.config.values import (
     BackupPolicy,
-    EgressEndpoint,
-    GoogleSignIn,
     MaintenanceWindow,
     NatSettings,
     NodePoolSize,
-    Quota,
     SqlInstanceSize,
 )
 from tests.config.files import assert_invalid_input_names_file_key_and_problem
@@ -38,19 +34,6 @@ INVALID = [
         "below",
     ),
     ("backups", lambda: BackupPolicy(retained=0), "retained", "from 1 to 365"),
-    ("quota", lambda: Quota("1", "1Gi", "2", "lots", 1), "limits_memory", "quantity"),
-    (
-        "sign-in",
-        lambda: GoogleSignIn("1-a.apps.googleusercontent.com", ("x",)),
-        "admins[0]",
-        "email",
-    ),
-    (
-        "egress",
-        lambda: EgressEndpoint("api", (IPv4Network("0.0.0.0/0"),)),
-        "cidrs[0]",
-        "wider than /8",
-    ),
 ]
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from pace_infra.config.values import GoogleSignIn, SignatureKey, SyncWindow
+from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey, SyncWindow
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ArgoCdAccess,

@@ -6,7 +6,7 @@ from ipaddress import IPv4Network
 
 import pytest
 
-from pace_infra.config.values import EgressEndpoint
+from pace_infra.config.values_delivery import EgressEndpoint
 from pace_infra.constructs.egress_policy import EgressRules
 from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from tests.helpers import network_policies, synth_construct

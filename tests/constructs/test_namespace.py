@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pace_infra.config.values import Quota
+from pace_infra.config.values_delivery import Quota
 from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from tests.helpers import network_policies, only, resources, synth_construct
 

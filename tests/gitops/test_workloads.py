@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pace_infra.config.values import WorkloadSize
+from pace_infra.config.values_delivery import WorkloadSize
 from pace_infra.gitops.workloads import (
     CONNECTION_NAME_PLACEHOLDER,
     PROXY_PORT,

@@ -10,7 +10,6 @@ import pytest
 
 from pace_infra.config import Thresholds
 from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
-from pace_infra.monitoring.filters import container_filter, sql_filter
 from pace_infra.monitoring.model import AlertSpec, LogMatch, Threshold
 from pace_infra.monitoring.signal_catalog import log_metrics
 from pace_infra.names import errors_log_metric
@@ -219,13 +218,3 @@ def test_every_alert_has_conditions_and_an_and_combines_at_least_two(specs):
         assert all(isinstance(c, Threshold | LogMatch) for c in spec.conditions), spec.key
         if spec.combiner == "AND":
             assert len(spec.conditions) >= 2, spec.key
-
-
-def test_sql_filter_names_one_instance_only_when_given_project_and_instance():
-    assert _database_ids(sql_filter("cpu/utilization")) == []
-    assert _database_ids(sql_filter("cpu/utilization", "p", "db")) == ["p:db"]
-    assert _metric_type(sql_filter("up")) == "cloudsql.googleapis.com/database/up"
-
-
-def test_container_filter_quotes_the_namespace():
-    assert 'resource.label.namespace_name="pace-ai"' in container_filter("pace-ai", "restart_count")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import cdktf
 import pytest
 
-from pace_infra.monitoring.filters import monitoring_filter, slo_burn_rate
+from pace_infra.monitoring.filters import (
+    container_filter,
+    monitoring_filter,
+    slo_burn_rate,
+    sql_filter,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,3 +46,18 @@ def test_slo_burn_rate_names_the_slo_and_window_as_quoted_values(resolve):
         '${format("select_slo_burn_rate(%q, %q)", '
         '"projects/p/services/s/serviceLevelObjectives/o", "3600s")}'
     )
+
+
+def test_sql_filter_names_one_instance_only_when_given_project_and_instance():
+    assert re.findall(r'database_id="([^"]+)"', sql_filter("cpu/utilization")) == []
+    assert re.findall(r'database_id="([^"]+)"', sql_filter("cpu/utilization", "p", "db")) == [
+        "p:db"
+    ]
+    assert (
+        re.search(r'metric.type="([^"]+)"', sql_filter("up"))[1]
+        == "cloudsql.googleapis.com/database/up"
+    )
+
+
+def test_container_filter_quotes_the_namespace():
+    assert 'resource.label.namespace_name="pace-ai"' in container_filter("pace-ai", "restart_count")
