@@ -178,6 +178,11 @@ class EnvNames:
         )
 
 
+def image_registry(region: str, project_id: str, repository: str = IMAGE_REPOSITORY_ID) -> str:
+    """An Artifact Registry Docker repository's path: `<region>-docker.pkg.dev/<project>/<repo>`."""
+    return f"{region}-docker.pkg.dev/{project_id}/{repository}"
+
+
 def stack_name(env: str, unit: str) -> str:
     """A deploy unit's stack in one environment: `prod-databases`."""
     return f"{env}-{unit}"

@@ -176,14 +176,14 @@ class ApplicationsConfig:
     ai_backend: WorkloadSize = field(default_factory=WorkloadSize)
     mcp_servers: WorkloadSize = field(default_factory=WorkloadSize)
 
-    def size_of(self, image: str) -> tuple[str, WorkloadSize]:
-        """The config key and size of the Deployment running `image` (names.IMAGES)."""
+    def size_of(self, image: str) -> WorkloadSize:
+        """The size of the Deployment running `image` (names.IMAGES)."""
         key = {
             "pace-web": "crm",
             "pace-ai-backend": "ai_backend",
             "pace-mcp-servers": "mcp_servers",
         }[image]
-        return key, getattr(self, key)
+        return getattr(self, key)
 
     def __post_init__(self) -> None:
         require(bool(self.crm_hosts), "crm_hosts", "needs at least one host")

@@ -95,7 +95,7 @@ def _validate_quota_fit(env: Environment, file: str, workload: str) -> None:
     quota = getattr(env.platform, f"{workload}_quota")
     pods, cpu, memory = 0, 0.0, 0
     for image in IMAGES[workload]:
-        _, size = env.applications.size_of(image)
+        size = env.applications.size_of(image)
         replicas = size.max_replicas + 1
         sidecar = image in IMAGE_DATABASE
         pods += replicas

@@ -18,6 +18,8 @@ from cdktf_cdktf_provider_google.artifact_registry_repository_iam_member import 
 )
 from constructs import Construct
 
+from pace_infra.names import image_registry
+
 # Images tagged like a release (v1.2.3) are kept whatever their age.
 RELEASE_TAG_PREFIXES: tuple[str, ...] = ("v",)
 
@@ -89,7 +91,7 @@ class ImageRepository(Construct):
         self._grants: dict[str, int] = {}
         self.id: str = repository.id
         self.name: str = repository.name
-        self.url = f"{props.location}-docker.pkg.dev/{props.project_id}/{props.repository_id}"
+        self.url = image_registry(props.location, props.project_id, props.repository_id)
 
     def grant_pull(self, member: str) -> None:
         """Let an IAM member (GKE nodes) pull images of this repository, and of no other."""

@@ -21,6 +21,7 @@ from pace_infra.gitops.workloads import (
     autoscaler,
     deployment,
     disruption_budget,
+    proxy_args,
     proxy_sidecar,
     resources,
     service,
@@ -28,13 +29,13 @@ from pace_infra.gitops.workloads import (
 from pace_infra.names import (
     APP_PORT,
     IMAGE_DATABASE,
-    IMAGE_REPOSITORY_ID,
     IMAGES,
     WORKLOADS,
     EnvNames,
     Workload,
     gitops_base,
     gitops_overlay,
+    image_registry,
     namespace,
     service_account_email,
 )
@@ -46,15 +47,8 @@ AI_PATH = "/api/ai/*"
 UNFILLED_DIGEST = "sha256:" + "0" * 64  # the pipeline's first push replaces it
 KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
 
-CRM, AI_BACKEND, MCP_SERVERS = "pace-web", "pace-ai-backend", "pace-mcp-servers"
-DATABASE_OF = IMAGE_DATABASE  # which Deployment reaches which database (proxy sidecar)
-
-
+CRM = "pace-web"  # the Deployment (and image) behind the Ingress
 PROXY_IMAGE_PLACEHOLDER = "cloud-sql-proxy"  # each overlay sets the pinned image
-
-
-def _size(env: Environment, name: str) -> WorkloadSize:
-    return env.applications.size_of(name)[1]
 
 
 def base(workload: Workload) -> dict[str, list[Manifest]]:
@@ -62,7 +56,7 @@ def base(workload: Workload) -> dict[str, list[Manifest]]:
     no API token, placeholders the overlays fill)."""
     files: dict[str, list[Manifest]] = {}
     for name in IMAGES[workload]:
-        database = DATABASE_OF.get(name)
+        database = IMAGE_DATABASE.get(name)
         container = app_container(
             name, APP_PORT, WorkloadSize(), database.database if database else None
         )
@@ -132,10 +126,10 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
     automount = {"web": env.platform.web_kubernetes_api, "ai": env.platform.ai_kubernetes_api}
     patches: list[Manifest] = []
     for name in IMAGES[workload]:
-        size = _size(env, name)
+        size = env.applications.size_of(name)
         app: Manifest = {"name": "app", "resources": resources(size)}
         init: list[Manifest] = []
-        database = DATABASE_OF.get(name)
+        database = IMAGE_DATABASE.get(name)
         if database:
             instance = names.database_instance(database)
             email = service_account_email(names.workload_service_account(workload), env.project_id)
@@ -145,7 +139,7 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
                 {
                     "name": "cloud-sql-proxy",
                     "image": env.applications.cloud_sql_proxy_image,
-                    "args": _proxy_args(f"{env.project_id}:{env.region}:{instance}"),
+                    "args": proxy_args(f"{env.project_id}:{env.region}:{instance}"),
                 }
             ]
         patches.append(_deployment_patch(name, app, init, automount[workload]))
@@ -159,7 +153,7 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
         )
     if workload == "web":
         patches.extend(_edge_overlay(env, names))
-    registry = f"{env.region}-docker.pkg.dev/{env.project_id}/{IMAGE_REPOSITORY_ID}"
+    registry = image_registry(env.region, env.project_id)
     images = {
         "apiVersion": "kustomize.config.k8s.io/v1alpha1",
         "kind": "Component",
@@ -180,11 +174,6 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
         "images/kustomization.yaml": [images],
         "patches.yaml": patches,
     }
-
-
-def _proxy_args(connection_name: str) -> list[str]:
-    args = proxy_sidecar(PROXY_IMAGE_PLACEHOLDER)["args"]
-    return [*args[:-1], connection_name]
 
 
 def _deployment_patch(name: str, app: Manifest, init: list[Manifest], automount: bool) -> Manifest:

@@ -44,21 +44,26 @@ def resources(size: WorkloadSize) -> dict[str, dict[str, str]]:
     }
 
 
+def proxy_args(connection_name: str) -> list[str]:
+    """The proxy's arguments: private IP only, IAM authentication of the pod's identity."""
+    return [
+        "--auto-iam-authn",
+        "--private-ip",
+        "--structured-logs",
+        f"--port={PROXY_PORT}",
+        "--health-check",
+        "--http-address=0.0.0.0",
+        connection_name,
+    ]
+
+
 def proxy_sidecar(image: str) -> Manifest:
-    """The Cloud SQL Auth Proxy: private IP only, IAM authentication of the pod's identity."""
+    """The Cloud SQL Auth Proxy, before an overlay names its instance."""
     return {
         "name": "cloud-sql-proxy",
         "image": image,
         "restartPolicy": "Always",  # native sidecar
-        "args": [
-            "--auto-iam-authn",
-            "--private-ip",
-            "--structured-logs",
-            f"--port={PROXY_PORT}",
-            "--health-check",
-            "--http-address=0.0.0.0",
-            CONNECTION_NAME_PLACEHOLDER,
-        ],
+        "args": proxy_args(CONNECTION_NAME_PLACEHOLDER),
         "startupProbe": {"httpGet": {"path": "/startup", "port": 9090}, "periodSeconds": 1},
         "resources": resources(PROXY_SIZE),
         "securityContext": CONTAINER_SECURITY,

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pace_infra.names import (
-    IMAGE_REPOSITORY_ID,
     IMAGES,
     WORKLOADS,
     EnvNames,
     gitops_overlay,
+    image_registry,
     namespace,
     service_account_email,
 )
@@ -119,7 +119,7 @@ class Target:
 
     @property
     def registry(self) -> str:
-        return f"{self.region}-docker.pkg.dev/{self.project_id}/{IMAGE_REPOSITORY_ID}"
+        return image_registry(self.region, self.project_id)
 
     @property
     def registry_host(self) -> str:

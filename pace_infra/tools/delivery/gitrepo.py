@@ -51,6 +51,14 @@ def show(repo: Path, commit: str, path: str) -> str | None:
     return done.stdout if done.returncode == 0 else None
 
 
+def config_value(repo: Path, key: str) -> str:
+    """A git configuration value as the checkout sees it; "" where it is unset."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "config", "--get", key], capture_output=True, text=True
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def has_remote(repo: Path) -> bool:
     return "origin" in git(repo, "remote").split()
 

@@ -29,7 +29,14 @@ from pace_infra.tools.delivery.contract import (
     next_env,
     target,
 )
-from pace_infra.tools.delivery.gitrepo import GitError, commit, git, require_clean, resolve, show
+from pace_infra.tools.delivery.gitrepo import (
+    commit,
+    config_value,
+    git,
+    require_clean,
+    resolve,
+    show,
+)
 
 Changes = dict[str, dict[str, tuple[str | None, str]]]  # app -> image -> (old, new digest)
 
@@ -59,13 +66,6 @@ def description(source: str, dest: str, changes: Changes, source_commit: str) ->
     return "\n".join(lines) + "\n"
 
 
-def _git_config(checkout: Path, key: str) -> str:
-    try:
-        return git(checkout, "config", "--get", key)
-    except GitError:  # unset
-        return ""
-
-
 def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | None:
     """Make the promotion branch; (branch, description), or None when there is nothing to do.
     The checkout is left on the branch it was on."""
@@ -75,7 +75,7 @@ def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | N
             "(no environment is skipped)"
         )
     require_clean(checkout)
-    if dest.signature_key_ids and _git_config(checkout, "commit.gpgsign") != "true":
+    if dest.signature_key_ids and config_value(checkout, "commit.gpgsign") != "true":
         # Argo CD syncs only signed commits there: an unsigned promotion would never deploy.
         raise Refusal(
             f"{dest.env} requires signed GitOps commits (gitops.signature_keys): "
