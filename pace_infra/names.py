@@ -124,6 +124,16 @@ class EnvNames:
         """`pace-prod-db`, `pace-prod-ai-db`: the Cloud SQL instance name."""
         return self.resource(database.key.removeprefix("pace-"))
 
+    def database_dr_replica(self, database: Database) -> str:
+        """`pace-prod-db-dr`: the instance's cross-region read replica (disaster recovery)."""
+        return f"{self.database_instance(database)}-dr"
+
+    def database_serving(self, database: Database, *, dr_promoted: bool) -> str:
+        """The instance the applications use: the DR replica once it has been promoted."""
+        if dr_promoted:
+            return self.database_dr_replica(database)
+        return self.database_instance(database)
+
     @property
     def edge(self) -> EdgeNames:
         """The CRM's public edge: its static IP, Cloud Armor policy and SSL policy."""

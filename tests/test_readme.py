@@ -26,7 +26,14 @@ def _help_targets() -> list[str]:
 def test_the_readme_is_short_and_in_its_order():
     assert len(README.splitlines()) <= 200, "move detail into docs/"
     headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
-    assert headings == ["Set-up", "The stacks", "Verbs", "Documentation", "Layout"]
+    assert headings == [
+        "Set-up",
+        "The stacks",
+        "Data protection",
+        "Verbs",
+        "Documentation",
+        "Layout",
+    ]
 
 
 def test_the_two_set_up_commands_are_the_first_code_block():
@@ -87,3 +94,36 @@ def test_every_page_of_docs_is_linked_from_the_readme():
     }
     linked = set(re.findall(r"\]\((docs/[^)#\s]+)", README))
     assert pages - linked == set()
+
+
+def test_the_data_protection_table_is_true_to_the_config(environments):
+    from pace_infra.constructs.postgres import TRANSACTION_LOG_DAYS
+
+    by_name = {env.name: env for env in environments}
+    prod = by_name["prod"].databases
+    section = _section("Data protection")
+    rows = {
+        cells[0]: cells[1:]
+        for line in section.splitlines()
+        if line.startswith("| ") and not line.startswith("| failure")
+        for cells in [[c.strip() for c in line.strip("|").split("|")]]
+    }
+    assert list(rows) == [
+        "a zone",
+        "a bad migration, deleted rows",
+        "the instance deleted",
+        f"the region ({by_name['prod'].region})",
+    ]
+    assert prod.availability == "REGIONAL" and rows["a zone"][0].startswith("REGIONAL")
+    pitr = rows["a bad migration, deleted rows"][0]
+    assert pitr == f"point-in-time recovery, {TRANSACTION_LOG_DAYS} days of logs"
+    deleted = rows["the instance deleted"][0]
+    assert deleted.startswith(f"{prod.backups.retained} daily backups")
+    assert prod.backups.retain_on_delete == ("kept after the instance is deleted" in deleted)
+    region = rows[f"the region ({by_name['prod'].region})"][0]
+    assert region == f"a read replica in {prod.dr_replica_region}, backups stored there"
+    staging, dev = by_name["staging"].databases, by_name["dev"].databases
+    assert staging.dr_replica_region is None and staging.backups.retain_on_delete
+    assert f"same backups ({staging.backups.retained} kept)" in section
+    assert f"dev keeps {dev.backups.retained} and drops them" in section
+    assert not dev.backups.retain_on_delete

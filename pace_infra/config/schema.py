@@ -185,6 +185,12 @@ class DatabasesConfig:
     # The DR region of both databases: a cross-region read replica of each (promote it if the
     # region is lost) and their backups stored there. Unset: no replica, backups in the region.
     dr_replica_region: str | None = None
+    # True once the DR replicas have been promoted (in an incident, `gcloud sql instances
+    # promote-replica`, or by applying this): each replica becomes a stand-alone primary with
+    # the primary's settings, the GitOps overlays' proxies and the alerts follow it. Set it
+    # before the next apply of the databases stack after a promotion by hand, or that plan
+    # would replace the promoted instance (docs/operations/restoring-a-database.md).
+    dr_promoted: bool = False
 
     def __post_init__(self) -> None:
         region = self.dr_replica_region
@@ -193,6 +199,17 @@ class DatabasesConfig:
             "dr_replica_region",
             f"{region!r} is not a Google Cloud region",
         )
+        require(
+            not self.dr_promoted or region is not None,
+            "dr_promoted",
+            "needs dr_replica_region: there is no replica to promote",
+        )
+
+    def serving_region(self, primary_region: str) -> str:
+        """Where the instances the applications use live: the DR region once promoted."""
+        if self.dr_promoted and self.dr_replica_region:
+            return self.dr_replica_region
+        return primary_region
 
 
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,9}$")

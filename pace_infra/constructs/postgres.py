@@ -65,6 +65,15 @@ REPLICA_MAINTENANCE_WINDOW = "settings[0].maintenance_window"
 
 
 @dataclass(frozen=True)
+class DrReplica:
+    """A cross-region read replica, promoted to a stand-alone primary when `promoted`."""
+
+    name: str  # e.g. pace-prod-db-dr
+    region: str
+    promoted: bool = False
+
+
+@dataclass(frozen=True)
 class PostgresInstanceProps:
     """Defaults are the secure choice: PITR, private IP only, deletion protection. Version and
     availability (REGIONAL, with a standby) are the environment config's to default."""
@@ -88,7 +97,7 @@ class PostgresInstanceProps:
     keep_database_and_users_on_destroy: bool = True
     labels: Mapping[str, str] = field(default_factory=dict)
     # A cross-region read replica for disaster recovery; None for none.
-    dr_replica_region: str | None = None
+    dr_replica: DrReplica | None = None
 
 
 def _instance_expression(project_id: str, instance: str) -> str:
@@ -135,7 +144,7 @@ CONNECTORS_REQUIRED, CONNECTORS_NOT_REQUIRED = "REQUIRED", "NOT_REQUIRED"
 
 def _common_settings(props: PostgresInstanceProps) -> dict:
     """Settings a primary and its replica share (the replica drops its maintenance window)."""
-    connectors = CONNECTORS_NOT_REQUIRED if props.dr_replica_region else CONNECTORS_REQUIRED
+    connectors = CONNECTORS_NOT_REQUIRED if props.dr_replica else CONNECTORS_REQUIRED
     size = props.size
     return {
         "tier": size.tier,
@@ -162,10 +171,45 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
     }
 
 
+def _primary_settings(
+    props: PostgresInstanceProps, backup_location: str
+) -> SqlDatabaseInstanceSettings:
+    """A primary's settings: HA, password policy, backups and PITR (a replica has neither)."""
+    return SqlDatabaseInstanceSettings(
+        **_common_settings(props),
+        availability_type=props.availability,
+        # Built-in users (the postgres user, set out of band) need strong passwords.
+        # Users live on the primary; a replica copies them.
+        password_validation_policy=SqlDatabaseInstanceSettingsPasswordValidationPolicy(
+            enable_password_policy=True,
+            min_length=16,
+            complexity="COMPLEXITY_DEFAULT",
+            disallow_username_substring=True,
+        ),
+        backup_configuration=SqlDatabaseInstanceSettingsBackupConfiguration(
+            enabled=True,
+            start_time=props.backups.start_time,
+            point_in_time_recovery_enabled=True,
+            transaction_log_retention_days=TRANSACTION_LOG_DAYS,
+            backup_retention_settings=SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings(
+                retained_backups=props.backups.retained, retention_unit="COUNT"
+            ),
+            # backup_configuration.location at v6.50.0: Optional, not ForceNew; Cloud SQL takes
+            # any region.
+            location=backup_location,
+        ),
+        # settings.retain_backups_on_delete (resource_sql_database_instance.go at v6.50.0):
+        # Optional, updated in place, always sent (ForceSendFields) and read back, so the next
+        # plan is empty.
+        retain_backups_on_delete=props.backups.retain_on_delete,
+    )
+
+
 class PostgresInstance(Construct):
     """Instance + its database (+ a cross-region DR replica where asked). Verb: `grant_connect`.
     Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
-    `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica).
+    `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica),
+    `serving_name` (the instance the applications use: the replica once promoted).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
@@ -181,34 +225,10 @@ class PostgresInstance(Construct):
             # Terraform refuses to destroy it, and so does the Cloud SQL API (below).
             deletion_protection=props.deletion_protection,
             lifecycle=TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
-            settings=SqlDatabaseInstanceSettings(
-                **_common_settings(props),
-                availability_type=props.availability,
-                # Built-in users (the postgres user, set out of band) need strong passwords.
-                # Users live on the primary; a replica copies them.
-                password_validation_policy=SqlDatabaseInstanceSettingsPasswordValidationPolicy(
-                    enable_password_policy=True,
-                    min_length=16,
-                    complexity="COMPLEXITY_DEFAULT",
-                    disallow_username_substring=True,
-                ),
-                backup_configuration=SqlDatabaseInstanceSettingsBackupConfiguration(
-                    enabled=True,
-                    start_time=props.backups.start_time,
-                    point_in_time_recovery_enabled=True,
-                    transaction_log_retention_days=TRANSACTION_LOG_DAYS,
-                    backup_retention_settings=SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings(
-                        retained_backups=props.backups.retained, retention_unit="COUNT"
-                    ),
-                    # Outside the region where there is a DR region: a regional outage must not
-                    # take the backups with the instance (backup_configuration.location at
-                    # v6.50.0: Optional, not ForceNew; Cloud SQL takes any region).
-                    location=props.dr_replica_region or props.region,
-                ),
-                # settings.retain_backups_on_delete (resource_sql_database_instance.go at
-                # v6.50.0): Optional, updated in place, always sent (ForceSendFields) and read
-                # back, so the next plan is empty. The primary's only: a replica has no backups.
-                retain_backups_on_delete=props.backups.retain_on_delete,
+            # Backups outside the region where there is a DR region: a regional outage must not
+            # take the backups with the instance.
+            settings=_primary_settings(
+                props, props.dr_replica.region if props.dr_replica else props.region
             ),
         )
         # Stateful: the instance's logical id never moves, whatever the construct tree does.
@@ -237,33 +257,59 @@ class PostgresInstance(Construct):
         self.private_ip: str = instance.private_ip_address
         self.database_name: str = database.name
         self.replica_connection_name: str | None = None
-        self._replica_name = f"{props.name}-dr" if props.dr_replica_region else None
-        if props.dr_replica_region:
+        # The instance the applications use: the replica once it has been promoted.
+        self.serving_name: str = props.name
+        self._replica_name: str | None = None
+        dr = props.dr_replica
+        if dr:
+            self._replica_name = dr.name
             replica = SqlDatabaseInstance(
-                self,
-                "dr-replica",
-                name=self._replica_name,
-                region=props.dr_replica_region,
-                database_version=props.database_version,
-                master_instance_name=instance.name,
-                deletion_protection=props.deletion_protection,
-                lifecycle=TerraformResourceLifecycle(
-                    # Replicas take no maintenance window (Cloud SQL maintains them with their
-                    # primary); whatever the API reports for one is not ours to correct.
-                    ignore_changes=[AUTORESIZED_DISK_SIZE, REPLICA_MAINTENANCE_WINDOW]
-                ),
-                settings=SqlDatabaseInstanceSettings(
-                    **{
-                        k: v
-                        for k, v in _common_settings(props).items()
-                        if k != "maintenance_window"
-                    },
-                    # A standby region's copy: one zone is enough until it is promoted.
-                    availability_type="ZONAL",
-                ),
+                self, "dr-replica", **self._replica_args(props, dr, instance.name)
             )
             replica.override_logical_id(f"{key}_dr_replica")
             self.replica_connection_name = replica.connection_name
+            if dr.promoted:
+                self.serving_name = dr.name
+
+    @staticmethod
+    def _replica_args(props: PostgresInstanceProps, dr: DrReplica, primary: str) -> dict:
+        """The DR replica: a zonal read replica; once promoted, a primary like the first.
+
+        Promotion in Terraform is the provider's documented way (sql_database_instance docs at
+        v6.50.0): `instance_type = CLOUD_SQL_INSTANCE` and no `master_instance_name`; its
+        update promotes first, then applies the other settings. The same configuration
+        matches a replica promoted by hand (the API then reports no master and
+        CLOUD_SQL_INSTANCE), where keeping `master_instance_name` would replace it
+        (customdiff.ForceNewIf("master_instance_name") in resource_sql_database_instance.go).
+        """
+        common = {
+            "name": dr.name,
+            "region": dr.region,
+            "database_version": props.database_version,
+            "deletion_protection": props.deletion_protection,
+        }
+        if dr.promoted:
+            return {
+                **common,
+                "instance_type": "CLOUD_SQL_INSTANCE",
+                "lifecycle": TerraformResourceLifecycle(ignore_changes=[AUTORESIZED_DISK_SIZE]),
+                # Its backups go back to the first region: still outside its own.
+                "settings": _primary_settings(props, props.region),
+            }
+        return {
+            **common,
+            "master_instance_name": primary,
+            "lifecycle": TerraformResourceLifecycle(
+                # Replicas take no maintenance window (Cloud SQL maintains them with their
+                # primary); whatever the API reports for one is not ours to correct.
+                ignore_changes=[AUTORESIZED_DISK_SIZE, REPLICA_MAINTENANCE_WINDOW]
+            ),
+            "settings": SqlDatabaseInstanceSettings(
+                **{k: v for k, v in _common_settings(props).items() if k != "maintenance_window"},
+                # A standby region's copy: one zone is enough until it is promoted.
+                availability_type="ZONAL",
+            ),
+        }
 
     def grant_connect(self, identity: ServiceAccountHandle) -> None:
         """Let a Google service account connect to this instance, and no other: an IAM database

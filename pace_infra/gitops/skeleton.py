@@ -131,7 +131,8 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
         init: list[Manifest] = []
         database = IMAGE_DATABASE.get(name)
         if database:
-            instance = names.database_instance(database)
+            instance = names.database_serving(database, dr_promoted=env.databases.dr_promoted)
+            region = env.databases.serving_region(env.region)
             email = service_account_email(names.workload_service_account(workload), env.project_id)
             # The IAM database user: the service account's email without .gserviceaccount.com.
             app["env"] = [{"name": "DB_USER", "value": email.removesuffix(".gserviceaccount.com")}]
@@ -139,7 +140,7 @@ def overlay(env: Environment, workload: Workload) -> dict[str, list[Manifest]]:
                 {
                     "name": "cloud-sql-proxy",
                     "image": env.applications.cloud_sql_proxy_image,
-                    "args": proxy_args(f"{env.project_id}:{env.region}:{instance}"),
+                    "args": proxy_args(f"{env.project_id}:{region}:{instance}"),
                 }
             ]
         patches.append(_deployment_patch(name, app, init, automount[workload]))

@@ -8,7 +8,7 @@ from constructs import Construct
 
 from pace_infra.config import Environment, SqlInstanceSize
 from pace_infra.constructs.network import Network
-from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
+from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import PACE_AI_DB, PACE_DB, Database
 from pace_infra.stacks.base import PaceStack, earlier, system_labels
@@ -31,9 +31,16 @@ class DatabasesStack(PaceStack):
         db = env.databases
         identities = {"web": web_identity, "ai": ai_identity}
 
-        def instance(
-            database: Database, size: SqlInstanceSize, dr_region: str | None
-        ) -> PostgresInstance:
+        def instance(database: Database, size: SqlInstanceSize) -> PostgresInstance:
+            dr = (
+                DrReplica(
+                    name=self.names.database_dr_replica(database),
+                    region=db.dr_replica_region,
+                    promoted=db.dr_promoted,
+                )
+                if db.dr_replica_region
+                else None
+            )
             created = PostgresInstance(
                 self,
                 database.key,
@@ -50,16 +57,16 @@ class DatabasesStack(PaceStack):
                     maintenance=db.maintenance,
                     deletion_protection=env.deletion_protection,
                     labels=system_labels(database.workload),
-                    dr_replica_region=dr_region,
+                    dr_replica=dr,
                 ),
             )
             # Only the database's own system may connect to it.
             created.grant_connect(identities[database.workload])
             return created
 
-        self.pace_db = instance(PACE_DB, db.pace_db, db.dr_replica_region)
-        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db, db.dr_replica_region)
-        # What the monitoring stack watches: every primary instance of this stack.
+        self.pace_db = instance(PACE_DB, db.pace_db)
+        self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db)
+        # What the monitoring stack watches: the instances the applications use.
         self.instances: tuple[PostgresInstance, ...] = (self.pace_db, self.pace_ai_db)
 
     @classmethod

@@ -53,7 +53,7 @@ class MonitoringStack(PaceStack):
             "signals",
             props=SignalsProps(
                 project_id=env.project_id,
-                log_metrics=log_metrics(env.project_id, [db.name for db in databases]),
+                log_metrics=log_metrics(env.project_id, [db.serving_name for db in databases]),
                 uptime_checks=monitoring.uptime_checks,
                 labels=labels,
             ),
@@ -73,7 +73,7 @@ class MonitoringStack(PaceStack):
             CatalogInputs(
                 project_id=env.project_id,
                 thresholds=monitoring.thresholds,
-                databases={db.name: db.max_connections for db in databases},
+                databases={db.serving_name: db.max_connections for db in databases},
                 uptime_checks={
                     c.name: (c.system, signals.uptime_check_ids[c.name])
                     for c in monitoring.uptime_checks

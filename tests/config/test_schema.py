@@ -40,6 +40,7 @@ INVALID = [
     ("no-master-network", "dev", "gke.master_authorized_networks", [], "at least one"),
     ("rbac-group", "dev", "gke.rbac_security_group", "admins@pace.example", "gke-security-groups"),
     ("dr-region", "prod", "databases.dr_replica_region", "mars-north1", "not a Google Cloud"),
+    ("dr-promoted-no-replica", "dev", "databases.dr_promoted", True, "needs dr_replica_region"),
     ("project-number", "dev", "project_number", "pace-crm-dev", "not a project number"),
     ("audit-retention", "prod", "audit_log_retention_days", 7, "from 30 to 3650"),
     ("lb-ports", "prod", "network.load_balancer_ports", [], "from 1 to 65535"),

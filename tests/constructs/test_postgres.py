@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from pace_infra.config.values import BackupPolicy, SqlInstanceSize
-from pace_infra.constructs.postgres import PostgresInstance, PostgresInstanceProps
+from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
 from tests.helpers import PlainNetwork, PlainServiceAccount, resources, synth_construct
 
 WEB_SA = "pace-t-web@pace-t.iam.gserviceaccount.com"
@@ -23,6 +23,8 @@ PROPS = PostgresInstanceProps(
     backups=BackupPolicy(retained=30),
     labels={"system": "web"},
 )
+DR = DrReplica(name="pace-t-db-dr", region="europe-west1")
+PROMOTED = replace(PROPS, dr_replica=replace(DR, promoted=True))
 
 
 def _synth(props: PostgresInstanceProps = PROPS, *connectors: str) -> dict:
@@ -189,7 +191,7 @@ def test_no_dr_replica_by_default(doc):
 
 
 def test_dr_replica_in_another_region_follows_the_primary():
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     replica = resources(doc, "google_sql_database_instance")["pace_db_dr_replica"]
     assert replica["name"] == "pace-t-db-dr"
     assert replica["region"] == "europe-west1"
@@ -201,7 +203,7 @@ def test_dr_replica_in_another_region_follows_the_primary():
 
 def test_autoresized_disk_size_is_ignored_so_growth_never_replaces_the_instance():
     # Without it the provider plans a replacement once the disk has grown past disk_size.
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     for name, instance in resources(doc, "google_sql_database_instance").items():
         assert instance["settings"]["disk_autoresize"] is True, name
         assert "settings[0].disk_size" in instance["lifecycle"]["ignore_changes"], name
@@ -209,7 +211,7 @@ def test_autoresized_disk_size_is_ignored_so_growth_never_replaces_the_instance(
 
 def test_the_replica_takes_no_maintenance_window():
     # Replicas are maintained with their primary; a window written there is refused or drifts.
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     replica = resources(doc, "google_sql_database_instance")["pace_db_dr_replica"]
     assert "maintenance_window" not in replica["settings"]
     assert "settings[0].maintenance_window" in replica["lifecycle"]["ignore_changes"]
@@ -217,7 +219,7 @@ def test_the_replica_takes_no_maintenance_window():
 
 def test_connectors_cannot_be_enforced_on_an_instance_with_a_replica():
     # Cloud SQL cannot create a read replica of a private-IP, connectors-only instance.
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     for name, instance in resources(doc, "google_sql_database_instance").items():
         settings = instance["settings"]
         assert settings["connector_enforcement"] == "NOT_REQUIRED", name
@@ -258,7 +260,7 @@ def test_grant_connect_is_the_only_way_in_and_each_grant_is_its_own_user():
 
 
 def test_backups_outlive_a_deleted_primary_unless_turned_off():
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     instances = resources(doc, "google_sql_database_instance")
     assert instances["pace_db"]["settings"]["retain_backups_on_delete"] is True
     # A replica has no backups of its own: nothing to retain, the provider sends false.
@@ -269,7 +271,7 @@ def test_backups_outlive_a_deleted_primary_unless_turned_off():
 
 
 def test_with_a_dr_region_backups_live_there_and_the_app_may_reach_the_promoted_replica():
-    doc = _synth(replace(PROPS, dr_replica_region="europe-west1"))
+    doc = _synth(replace(PROPS, dr_replica=DR))
     instances = resources(doc, "google_sql_database_instance")
     backups = instances["pace_db"]["settings"]["backup_configuration"]
     assert backups["location"] == "europe-west1"  # a regional outage leaves the backups
@@ -293,3 +295,35 @@ def test_without_a_dr_region_backups_stay_in_the_region_and_nothing_names_a_repl
     assert instance["settings"]["backup_configuration"]["location"] == "europe-west2"
     titles = {g["condition"]["title"] for g in resources(doc, "google_project_iam_member").values()}
     assert titles == {"only pace-t-db"}
+
+
+def test_a_promoted_replica_is_a_primary_with_the_primary_settings():
+    # The provider's promotion: instance_type CLOUD_SQL_INSTANCE and no master_instance_name.
+    # It also matches a replica promoted by hand, where a kept master would force replacement.
+    instances = resources(_synth(PROMOTED), "google_sql_database_instance")
+    promoted, primary = instances["pace_db_dr_replica"], instances["pace_db"]
+    assert promoted["instance_type"] == "CLOUD_SQL_INSTANCE"
+    assert "master_instance_name" not in promoted
+    assert (promoted["name"], promoted["region"]) == ("pace-t-db-dr", "europe-west1")
+    settings = promoted["settings"]
+    assert settings["availability_type"] == "REGIONAL"
+    assert settings["maintenance_window"] == primary["settings"]["maintenance_window"]
+    assert settings["password_validation_policy"]["min_length"] == 16
+    backups = settings["backup_configuration"]
+    assert backups["point_in_time_recovery_enabled"] is True
+    # Its backups go back to the first region: outside its own.
+    assert backups["location"] == "europe-west2"
+    assert settings["retain_backups_on_delete"] is True
+    assert promoted["lifecycle"]["ignore_changes"] == ["settings[0].disk_size"]
+
+
+def test_the_promoted_replica_is_what_the_applications_use():
+    handles: dict[str, str] = {}
+
+    def build(stack) -> None:
+        for key, props in (("plain", PROPS), ("replicated", replace(PROPS, dr_replica=DR))):
+            handles[key] = PostgresInstance(stack, f"pace-db-{key}", props=props).serving_name
+        handles["promoted"] = PostgresInstance(stack, "pace-db", props=PROMOTED).serving_name
+
+    synth_construct(build)
+    assert handles == {"plain": "pace-t-db", "replicated": "pace-t-db", "promoted": "pace-t-db-dr"}

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from dataclasses import replace
 
 from pace_infra.config.checks import cpu_cores, memory_bytes
-from pace_infra.gitops.skeleton import UNFILLED_DIGEST, base
+from pace_infra.gitops.skeleton import UNFILLED_DIGEST, base, overlay
 from pace_infra.names import IMAGE_REPOSITORY_ID, IMAGES, WORKLOADS, namespace
 from tests.gitops.conftest import of_kind, pod_specs
 
@@ -99,4 +100,29 @@ def test_bases_do_not_depend_on_the_environment():
         "pace-ai-backend.yaml",
         "pace-mcp-servers.yaml",
         "kustomization.yaml",
+    }
+
+
+def test_after_a_promotion_the_proxies_reach_the_promoted_replicas(environments):
+    prod = next(env for env in environments if env.name == "prod")
+    promoted = replace(prod, databases=replace(prod.databases, dr_promoted=True))
+
+    def proxied(env) -> set[str]:
+        return {
+            container["args"][-1]
+            for workload in WORKLOADS
+            for patch in overlay(env, workload)["patches.yaml"]
+            for container in patch.get("spec", {})
+            .get("template", {})
+            .get("spec", {})
+            .get("initContainers", [])
+        }
+
+    assert proxied(prod) == {
+        "pace-crm-prod:europe-west2:pace-prod-db",
+        "pace-crm-prod:europe-west2:pace-prod-ai-db",
+    }
+    assert proxied(promoted) == {
+        "pace-crm-prod:europe-west1:pace-prod-db-dr",
+        "pace-crm-prod:europe-west1:pace-prod-ai-db-dr",
     }

@@ -18,6 +18,7 @@ from pace_infra.tools.toolchain.validate import (
     synth_is_fresh,
     validate_all,
 )
+from tests.helpers import resources
 
 
 def _validate(toolchain, tmp_path: Path, documents: dict[str, dict]) -> dict[str, StackResult]:
@@ -39,6 +40,19 @@ def test_synthesized_stacks_validate_clean(toolchain, stacks, tmp_path):
     chosen = {name: stacks[name] for name in ("prod-databases", "prod-monitoring")}
     for result in _validate(toolchain, tmp_path, chosen).values():
         assert result.validated and result.diagnostics == (), result
+
+
+def test_a_promoted_dr_replica_validates_with_the_real_provider(toolchain, stacks, tmp_path):
+    # `databases.dr_promoted` renders the replica as a primary (instance_type, no master):
+    # no environment sets it, so `make validate` alone would never check that shape.
+    from tests.constructs.test_postgres import PROMOTED, _synth
+
+    promoted = resources(_synth(PROMOTED), "google_sql_database_instance")["pace_db_dr_replica"]
+    assert promoted["instance_type"] == "CLOUD_SQL_INSTANCE"
+    document = copy.deepcopy(stacks["prod-databases"])
+    document["resource"]["google_sql_database_instance"]["pace_db_dr_replica"] = promoted
+    result = _validate(toolchain, tmp_path, {"promoted": document})["promoted"]
+    assert result.validated and result.diagnostics == (), result
 
 
 def test_an_attribute_the_provider_does_not_have_is_an_error(toolchain, stacks, tmp_path):
