@@ -226,14 +226,14 @@ class Threshold:
                 state.failing = at - state.violating_since >= self.duration
             else:
                 state.violating_since, state.failing = None, False
+        if not evaluated:
+            return None  # no data anywhere: the condition is not evaluated to any value
         failing = sum(s.failing for s in self._states.values())
         if self.trigger_percent is not None:
             met = failing > 0 and failing * 100 >= self.trigger_percent * len(self._states)
         else:
             met = failing >= (self.trigger_count or 1)
-        if met:
-            return True
-        return False if evaluated else None
+        return met
 
 
 @dataclass
