@@ -1,0 +1,6 @@
+"""Alert scenarios: modelled failures and normal operation, and what each policy must do in them.
+
+Mechanisms (`kubernetes`, `traffic`, `cloudsql`) generate series and log entries from how the
+system behaves; the catalogs (`catalog_*`) pair them with policies and expectations; `runner` and
+`__main__` run them all (`make alert-scenarios`).
+"""

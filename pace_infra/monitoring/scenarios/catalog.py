@@ -1,0 +1,10 @@
+"""Every scenario `make alert-scenarios` runs."""
+
+from __future__ import annotations
+
+from pace_infra.monitoring.scenarios.catalog_data import DATA_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_edge import EDGE_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_workloads import WORKLOAD_SCENARIOS
+from pace_infra.monitoring.scenarios.model import Scenario
+
+SCENARIOS: tuple[Scenario, ...] = (*WORKLOAD_SCENARIOS, *EDGE_SCENARIOS, *DATA_SCENARIOS)

@@ -1,0 +1,117 @@
+import pytest
+
+from pace_infra.monitoring.evaluation.policy import Observations, derive_log_metrics, load_policies
+from pace_infra.monitoring.evaluation.series import LogEntry, TimeSeries, Unsupported
+
+
+def _stack(*conditions, combiner="OR", strategy=None) -> dict:
+    return {
+        "provider": {"google": [{"project": "p"}]},
+        "resource": {
+            "google_logging_metric": {"m": {"name": "errs", "filter": "severity>=ERROR"}},
+            "google_monitoring_alert_policy": {
+                "a": {
+                    "//": {"metadata": {"path": "env-monitoring/alerting/the-alert"}},
+                    "combiner": combiner,
+                    "conditions": list(conditions),
+                    "alert_strategy": strategy or {"auto_close": "1800s"},
+                }
+            },
+        },
+    }
+
+
+def _threshold(metric: str, threshold: float, duration: str = "0s", **extra) -> dict:
+    return {
+        "display_name": metric,
+        "condition_threshold": {
+            "filter": f'metric.type="custom.googleapis.com/{metric}"',
+            "comparison": "COMPARISON_GT",
+            "threshold_value": threshold,
+            "duration": duration,
+            "aggregations": [{"alignment_period": "60s", "per_series_aligner": "ALIGN_MEAN"}],
+            **extra,
+        },
+    }
+
+
+def _gauge(metric: str, values: dict[int, float]) -> TimeSeries:
+    return TimeSeries(
+        f"custom.googleapis.com/{metric}", "global", "GAUGE", points=sorted(values.items())
+    )
+
+
+def test_a_policy_is_loaded_with_its_key_and_strategy():
+    (policy,) = load_policies(_stack(_threshold("a", 1)))
+    assert (policy.key, policy.combiner, policy.auto_close) == ("the-alert", "OR", 1800)
+
+
+def test_and_needs_all_conditions_at_once_or_needs_one():
+    # AND: "created only if all the conditions are met simultaneously"; OR: "if any ... is met".
+    series = [
+        _gauge("a", {t: 5 for t in range(60, 601, 60)}),
+        _gauge("b", {t: 0 for t in range(60, 601, 60)}),
+    ]
+    (both,) = load_policies(_stack(_threshold("a", 1), _threshold("b", 1), combiner="AND"))
+    (either,) = load_policies(_stack(_threshold("a", 1), _threshold("b", 1)))
+    assert both.evaluate(Observations(600, series)).incidents == ()
+    assert either.evaluate(Observations(600, series)).incidents == ((60, None),)
+
+
+def test_an_incident_closes_when_the_condition_is_no_longer_met():
+    (policy,) = load_policies(_stack(_threshold("a", 1)))
+    outcome = policy.evaluate(Observations(600, [_gauge("a", {60: 5, 120: 5, 180: 0})]))
+    assert outcome.incidents[0] == (60, 180)
+
+
+def test_auto_close_closes_an_incident_whose_data_stopped():
+    # auto_close: "If an alerting policy that was active has no data for this long, any open
+    # incidents will close"
+    (policy,) = load_policies(_stack(_threshold("a", 1)))
+    outcome = policy.evaluate(Observations(4000, [_gauge("a", {60: 5, 120: 5})]))
+    assert outcome.incidents == ((60, 120 + 1800),)
+
+
+def _log_policy():
+    (policy,) = load_policies(
+        _stack(
+            {"display_name": "m", "condition_matched_log": {"filter": 'jsonPayload.reason="X"'}},
+            strategy={"auto_close": "1800s", "notification_rate_limit": {"period": "300s"}},
+        )
+    )
+    return policy
+
+
+def test_a_matched_log_notifies_at_most_once_per_rate_limit_period():
+    # "the limit of 1 notification every 5 minutes"; another entry for an open incident only
+    # sends another notification.
+    entries = [LogEntry(t, "k8s_pod", {}, json_payload={"reason": "X"}) for t in range(0, 900, 60)]
+    outcome = _log_policy().evaluate(Observations(3600, logs=entries))
+    assert outcome.notifications == (0, 300, 600)
+    assert len(outcome.incidents) == 1
+
+
+def test_a_matched_log_sends_at_most_20_notifications_a_day():
+    entries = [
+        LogEntry(t, "k8s_pod", {}, json_payload={"reason": "X"}) for t in range(0, 86400, 600)
+    ]
+    outcome = _log_policy().evaluate(Observations(86400, logs=entries))
+    assert len(outcome.notifications) == 20
+
+
+def test_log_based_metrics_count_matching_entries_per_minute_by_resource():
+    (policy,) = load_policies(_stack(_threshold("a", 1)))
+    logs = [LogEntry(t, "k8s_container", {"pod_name": "p"}, "ERROR") for t in (10, 20, 70)]
+    logs.append(LogEntry(30, "k8s_container", {"pod_name": "p"}, "INFO"))
+    (series,) = derive_log_metrics(policy.log_metrics, logs, 600)
+    assert series.metric_type == "logging.googleapis.com/user/errs"
+    assert series.points == [(60, 2.0), (120, 1.0)]
+
+
+def test_unsupported_combiners_and_conditions_are_refused():
+    with pytest.raises(Unsupported):
+        load_policies(_stack(_threshold("a", 1), combiner="AND_WITH_MATCHING_RESOURCE"))
+    with pytest.raises(Unsupported):
+        load_policies(
+            _stack({"display_name": "mql", "condition_monitoring_query_language": {"query": "x"}})
+        )
