@@ -121,3 +121,33 @@ def release_record(tmp_path: Path, app: str = "pace-web", **images: str) -> Path
     path = tmp_path / "release.json"
     Release(app, "0123abc", images or {"pace-web": digest("web")}).save(path)
     return path
+
+
+PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.18.2@" + digest("proxy")
+
+
+def argocd_applications(
+    env: str, seed: str, *, extra: tuple[str, ...] = (), drop: str = "", **status: str
+) -> dict[str, Any]:
+    """The recorded `kubectl get applications.argoproj.io -n argocd -o json` of an environment
+    whose pods run the digests `pins_of(env, seed)` makes (the proxy sidecar's image too):
+    every Application Synced and Healthy unless `web_sync=`, `ai_health=`... say otherwise;
+    `extra` images run beside them; `drop` names an Application that is not there."""
+    images: dict[str, list[str]] = {}
+    for app, pins in pins_of(env, seed).items():
+        images[app] = sorted(
+            [f"{pin.new_name}@{pin.digest}" for pin in pins.values()] + [PROXY_IMAGE]
+        )
+    images["pace-web"] += [i for i in extra if "/pace-web@" in i]
+    images["pace-ai"] += [i for i in extra if "/pace-web@" not in i]
+    fields = {"web_sync": "Synced", "web_health": "Healthy", "ai_sync": "Synced"}
+    fields |= {"ai_health": "Healthy", **status}
+    document = answer(
+        "argocd_applications",
+        env=env,
+        web_images=json.dumps(images["pace-web"]),
+        ai_images=json.dumps(images["pace-ai"]),
+        **fields,
+    )
+    document["items"] = [i for i in document["items"] if i["metadata"]["name"] != drop]
+    return document
