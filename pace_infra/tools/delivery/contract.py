@@ -124,6 +124,18 @@ class Target:
         return image_registry(self.region, self.project_id)
 
     @property
+    def repository(self) -> str:
+        """The registry as Artifact Registry's API names it (`projects/.../repositories/...`)."""
+        return (
+            f"projects/{self.project_id}/locations/{self.region}/repositories/"
+            f"{self.registry.rsplit('/', 1)[1]}"
+        )
+
+    def version(self, name: str, digest: str) -> str:
+        """An image version as Artifact Registry's API names it (an attachment's `target`)."""
+        return f"{self.repository}/packages/{name}/versions/{digest}"
+
+    @property
     def registry_host(self) -> str:
         return f"{self.region}-docker.pkg.dev"
 

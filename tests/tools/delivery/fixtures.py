@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pace_infra.tools.delivery.api import Request
+from pace_infra.tools.delivery.api import Request, Response
 from pace_infra.tools.delivery.contract import APPS, PROMOTION_ORDER, images_file
 from pace_infra.tools.delivery.overlay import Pin, render
 
@@ -34,18 +34,29 @@ def answer(name: str, **replace: Any) -> dict[str, Any]:
 
 class Recorded:
     """A transport of recorded answers: routes of (method, url part, answers in order; the last
-    one repeats). Every request is kept for the test to read."""
+    one repeats), JSON answers for `send`, `Response`s for `exchange` (the registry API).
+    Every request is kept for the test to read."""
 
-    def __init__(self, *routes: tuple[str, str, list[dict[str, Any]]]) -> None:
+    def __init__(self, *routes: tuple[str, str, list[Any]]) -> None:
         self.routes = [(method, part, list(answers)) for method, part, answers in routes]
         self.requests: list[Request] = []
 
-    def send(self, request: Request) -> dict[str, Any]:
+    def _answer(self, request: Request) -> Any:
         self.requests.append(request)
         for method, part, answers in self.routes:
             if method == request.method and part in request.url:
                 return answers.pop(0) if len(answers) > 1 else answers[0]
         raise AssertionError(f"unrouted request: {request.method} {request.url}")
+
+    def send(self, request: Request) -> dict[str, Any]:
+        answer = self._answer(request)
+        assert isinstance(answer, dict), f"{request.url}: a raw answer routed to send"
+        return answer
+
+    def exchange(self, request: Request) -> Response:
+        answer = self._answer(request)
+        assert isinstance(answer, Response), f"{request.url}: a JSON answer routed to exchange"
+        return answer
 
 
 def digest(seed: object) -> str:
