@@ -41,7 +41,8 @@ help:
 	@echo "                (CI_IDENTITY=planner ENV=<env>: the read-only planner's)"
 	@echo "make gitops-sync GITOPS_DIR=<checkout>  the GitOps skeleton into a checkout, digests kept"
 	@echo "make promote FROM=<env> TO=<env> GITOPS_DIR=<checkout>  a GitOps branch giving the next"
-	@echo "                environment the lower one's digests (PROMOTE_ARGS=--open-pr: push, open the PR)"
+	@echo "                environment the lower one's digests, once its Argo CD shows them running"
+	@echo "                (PROMOTE_ARGS=--open-pr: push, open the PR; --argocd-status FILE; --skip-sync-check REASON)"
 
 # --- set-up ------------------------------------------------------------------------------------
 # Every dependency is installed against a hash: pipenv itself (tools/pipenv-requirements.txt,

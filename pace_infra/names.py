@@ -24,6 +24,8 @@ PagingRoute = Literal["urgent", "support-hours"]
 FEDERATION_PROVIDER_ID = "bitbucket-pipelines"
 # Artifact Registry repository of the application images (one per project).
 IMAGE_REPOSITORY_ID = "pace-images"
+# Where Argo CD and its Applications live in every cluster (make promote reads them there).
+ARGOCD_NAMESPACE = "argocd"
 
 
 def namespace(workload: Workload) -> str:

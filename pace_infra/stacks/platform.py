@@ -20,7 +20,12 @@ from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.image_admission import DigestPinnedImages, DigestPinnedImagesProps
 from pace_infra.constructs.namespace import Namespace, NamespaceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.names import gitops_overlay, namespace, service_account_email
+from pace_infra.names import (
+    ARGOCD_NAMESPACE,
+    gitops_overlay,
+    namespace,
+    service_account_email,
+)
 from pace_infra.stacks.base import PaceStack, earlier
 from pace_infra.stacks.gke import GkeStack
 
@@ -134,7 +139,7 @@ class PlatformStack(PaceStack):
             self,
             "argocd",
             props=NamespaceProps(
-                name="argocd",
+                name=ARGOCD_NAMESPACE,
                 labels={"app": "pace", "system": "platform"},
                 # Argo CD's chart runs Redis and init containers that do not meet `restricted`
                 # everywhere; `baseline` is enforced and `restricted` still warned and audited.
@@ -146,7 +151,7 @@ class PlatformStack(PaceStack):
             self,
             "argocd-release",
             props=ArgoCdProps(
-                namespace="argocd",
+                namespace=ARGOCD_NAMESPACE,
                 repo_url=gitops.repo_url,
                 revision=gitops.revision,
                 # Literal names: they key the chart's values and name the Applications; the

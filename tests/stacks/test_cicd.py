@@ -125,3 +125,64 @@ def test_the_planner_reads_every_type_any_stack_holds(stacks):
 
     synthesized = {kind for doc in stacks.values() for kind in doc.get("resource", {})}
     assert synthesized == set(READ_ROLES), synthesized ^ set(READ_ROLES)
+
+
+def _grants_of(stacks, env, account: str) -> set[tuple[str, str]]:
+    """(resource type, role) of every IAM grant to the account, in every stack of env."""
+    reference = f"${{google_service_account.{account}_sa.member}}"
+    email = f"{getattr(EnvNames(env.name), f'{account}_service_account')}@{env.project_id}"
+    found = set()
+    for name, stack in stacks.items():
+        if not name.startswith(f"{env.name}-"):
+            continue
+        for kind, items in stack.get("resource", {}).items():
+            for item in items.values():
+                members = [item.get("member", ""), *item.get("members", [])]
+                if any(reference in m or email in m for m in members):
+                    found.add((kind, item["role"]))
+    return found
+
+
+def test_ci_holds_exactly_its_grants_and_nothing_for_artifact_analysis_sbom_export(
+    stacks, environments
+):
+    # The SBOM step attaches each SBOM to its image (Artifact Registry Writer on pace-images:
+    # the push grant) instead of calling Artifact Analysis' exportSBOM, which names no IAM
+    # permission and writes to a bucket of the project (Storage Admin on the project, per
+    # Google's guide): no storage role, no project-wide registry or Container Analysis role.
+    for env in environments:
+        assert _grants_of(stacks, env, "ci") == {
+            ("google_artifact_registry_repository_iam_member", "roles/artifactregistry.writer"),
+            ("google_kms_crypto_key_iam_member", "roles/cloudkms.signerVerifier"),
+            (
+                "google_container_analysis_note_iam_member",
+                "roles/containeranalysis.notes.attacher",
+            ),
+            (
+                "google_binary_authorization_attestor_iam_member",
+                "roles/binaryauthorization.attestorsViewer",
+            ),
+            (
+                "google_project_iam_member",
+                "${google_project_iam_custom_role.attestation_writer_role.name}",
+            ),
+        }
+        (writer,) = [
+            g
+            for g in resources(
+                stacks[f"{env.name}-cicd"], "google_artifact_registry_repository_iam_member"
+            ).values()
+            if g["role"] == "roles/artifactregistry.writer"
+        ]
+        # On the image repository only (its logical id is pinned: image_repository).
+        assert (
+            writer["repository"] == "${google_artifact_registry_repository.image_repository.name}"
+        )
+        role = resources(stacks[f"{env.name}-cicd"], "google_project_iam_custom_role")[
+            "attestation_writer_role"
+        ]
+        assert sorted(role["permissions"]) == [
+            "containeranalysis.occurrences.create",
+            "containeranalysis.occurrences.get",
+            "containeranalysis.occurrences.list",
+        ]

@@ -1,7 +1,9 @@
 """The one door to Google's and Bitbucket's REST APIs: every call the delivery tools make.
 
-A `Transport` sends one JSON request and returns the parsed answer; `HttpTransport` is the real
-one (stdlib urllib), tests pass recorded answers in the APIs' documented shapes. Nothing here
+A `Transport` sends one JSON request and returns the parsed answer (`send`), or one raw request
+and returns status, headers and bytes (`exchange`: the registry's OCI distribution API, whose
+bodies are blobs and whose answers are headers); `HttpTransport` is the real one (stdlib
+urllib), tests pass recorded answers in the APIs' documented shapes. Nothing here
 needs gcloud: the step's OIDC token is exchanged at STS and the CI service account impersonated
 with two REST calls, as an external_account credential (tools/ci_credentials.py) would.
 """
@@ -14,7 +16,7 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -37,6 +39,18 @@ class Request:
     body: dict[str, Any] | None = None
     token: str | None = None
     form: dict[str, str] | None = field(default=None)  # STS takes a form, not JSON
+    # Raw requests (`exchange`): headers of their own and a body of bytes.
+    headers: Mapping[str, str] | None = None
+    data: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """A raw answer: any status (the caller decides), header names in lower case."""
+
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
 
 
 class ApiError(Exception):
@@ -45,6 +59,8 @@ class ApiError(Exception):
 
 class Transport(Protocol):
     def send(self, request: Request) -> dict[str, Any]: ...
+
+    def exchange(self, request: Request) -> Response: ...
 
 
 class HttpTransport:
@@ -71,6 +87,18 @@ class HttpTransport:
         except urllib.error.HTTPError as error:
             detail = error.read().decode(errors="replace")[:500]
             raise ApiError(f"{request.method} {request.url}: {error.code} {detail}") from error
+
+    def exchange(self, request: Request) -> Response:
+        headers = dict(request.headers or {})
+        if request.token:
+            headers["Authorization"] = f"Bearer {request.token}"
+        req = urllib.request.Request(request.url, request.data, headers, method=request.method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as answer:
+                status, got, body = answer.status, answer.headers, answer.read()
+        except urllib.error.HTTPError as error:
+            status, got, body = error.code, error.headers, error.read()
+        return Response(status, {k.lower(): v for k, v in got.items()}, body)
 
 
 def exchange_token(transport: Transport, target: Target, oidc_token: str) -> str:
@@ -116,10 +144,7 @@ class Google:
     def tag_digest(self, target: Target, image: str, tag: str) -> str:
         """The digest a tag points at: projects.locations.repositories.packages.tags.get,
         whose `version` ends in `versions/sha256:...`."""
-        name = (
-            f"projects/{target.project_id}/locations/{target.region}/repositories/"
-            f"{target.registry.rsplit('/', 1)[1]}/packages/{image}/tags/{tag}"
-        )
+        name = f"{target.repository}/packages/{image}/tags/{tag}"
         return self._send("GET", f"{ARTIFACT_REGISTRY}/{name}")["version"].rsplit("/", 1)[1]
 
     def occurrences(self, project_id: str, filter_: str) -> Iterator[dict[str, Any]]:
@@ -134,12 +159,21 @@ class Google:
             if not page:
                 return
 
-    def export_sbom(self, project_id: str, resource_uri: str) -> str:
-        """projects.resources.exportSBOM: Artifact Analysis writes the image's SBOM; the answer
-        names the discovery occurrence that tracks it."""
-        resource = urllib.parse.quote(resource_uri, safe="")
-        url = f"{CONTAINER_ANALYSIS}/projects/{project_id}/resources/{resource}:exportSBOM"
-        return self._send("POST", url, {})["discoveryOccurrence"]
+    def attachments(self, target: Target, image: str, digest: str) -> list[dict[str, Any]]:
+        """projects.locations.repositories.attachments.list, filtered on the image version
+        (`target` is one of the filter's fields); every page."""
+        found, page = [], ""
+        while True:
+            query = {
+                "filter": f'target="{target.version(image, digest)}"',
+                **({"pageToken": page} if page else {}),
+            }
+            url = f"{ARTIFACT_REGISTRY}/{target.repository}/attachments?"
+            answer = self._send("GET", url + urllib.parse.urlencode(query))
+            found += answer.get("attachments", [])
+            page = answer.get("nextPageToken", "")
+            if not page:
+                return found
 
     def attestor(self, name: str) -> dict[str, Any]:
         """projects.attestors.get (Binary Authorization)."""

@@ -116,10 +116,24 @@ class Target:
     gitops_revision: str
     # GnuPG key ids Argo CD requires on GitOps commits (gitops.signature_keys); empty: none.
     signature_key_ids: tuple[str, ...] = ()
+    # The cluster's location: its zone where config makes it zonal, else the region.
+    cluster_location: str = ""
 
     @property
     def registry(self) -> str:
         return image_registry(self.region, self.project_id)
+
+    @property
+    def repository(self) -> str:
+        """The registry as Artifact Registry's API names it (`projects/.../repositories/...`)."""
+        return (
+            f"projects/{self.project_id}/locations/{self.region}/repositories/"
+            f"{self.registry.rsplit('/', 1)[1]}"
+        )
+
+    def version(self, name: str, digest: str) -> str:
+        """An image version as Artifact Registry's API names it (an attachment's `target`)."""
+        return f"{self.repository}/packages/{name}/versions/{digest}"
 
     @property
     def registry_host(self) -> str:
@@ -140,6 +154,13 @@ class Target:
     @property
     def federation_provider(self) -> str:
         return EnvNames(self.env).federation_provider(self.project_number)
+
+    @property
+    def kube_context(self) -> str:
+        """The kubectl context `gcloud container clusters get-credentials` writes for the
+        environment's cluster (`gke_<project>_<location>_<cluster>`)."""
+        location = self.cluster_location or self.region
+        return f"gke_{self.project_id}_{location}_{EnvNames(self.env).cluster}"
 
     @property
     def attestor(self) -> str:
@@ -181,4 +202,5 @@ def target(env: str, directory: Path | None = None) -> Target:
         gitops_repo_url=e.gitops.repo_url,
         gitops_revision=e.gitops.revision,
         signature_key_ids=tuple(k.key_id for k in e.gitops.signature_keys),
+        cluster_location=e.gke.zone or e.region,
     )

@@ -2,7 +2,11 @@
 repository that gives the next environment exactly the digests the lower one runs.
 
 The lower environment's digests are read from its overlay at the branch its Argo CD follows
-(gitops.revision: what it runs); the branch `promote/<from>-to-<to>-<commit>` starts from the
+(gitops.revision), and by default only promoted when its Argo CD agrees that they run: every
+Application Synced and Healthy, and its pods running exactly those digests
+(argocd_status.py; read with kubectl from the lower environment's cluster, or from a file
+given with --argocd-status). `--skip-sync-check REASON` is for emergencies: the reason goes
+into the description. The branch `promote/<from>-to-<to>-<commit>` starts from the
 target's branch and changes only the target's images files, each `newName` the target's own
 registry (the digest is the same there: the release pipeline pushed it to every registry).
 The description lists, per image, the old and the new digest. `--open-pr` pushes the branch
@@ -15,11 +19,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from pace_infra.config.schema_delivery import BITBUCKET_REPO
-from pace_infra.tools.delivery import overlay
+from pace_infra.tools.delivery import argocd_status, overlay
 from pace_infra.tools.delivery.api import Bitbucket, HttpTransport, Transport
+from pace_infra.tools.delivery.build_push import Runner, run
 from pace_infra.tools.delivery.contract import (
     APPS,
     Refusal,
@@ -52,10 +59,24 @@ def lower_pins(checkout: Path, source: Target, app: str, commit_: str) -> dict[s
     return pins
 
 
-def description(source: str, dest: str, changes: Changes, source_commit: str) -> str:
+def description(
+    source: str, dest: str, changes: Changes, source_commit: str, skip_reason: str | None
+) -> str:
+    if skip_reason is None:
+        checked = (
+            f"Checked first: {source}'s Argo CD Applications are Synced and Healthy and their "
+            "pods run exactly these digests."
+        )
+    else:
+        checked = (
+            f"**The check that {source} runs these digests was skipped** "
+            f"(--skip-sync-check): {skip_reason}"
+        )
     lines = [
         f"Promotes to **{dest}** exactly the digests **{source}** runs "
         f"(its overlays at {source_commit[:12]}).",
+        "",
+        checked,
         "",
         "| app | image | from | to |",
         "|---|---|---|---|",
@@ -66,14 +87,28 @@ def description(source: str, dest: str, changes: Changes, source_commit: str) ->
     return "\n".join(lines) + "\n"
 
 
-def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | None:
-    """Make the promotion branch; (branch, description), or None when there is nothing to do.
-    The checkout is left on the branch it was on."""
+def check_order(source: Target, dest: Target) -> None:
     if next_env(source.env) != dest.env:
         raise Refusal(
             f"{source.env} promotes to {next_env(source.env)}, not {dest.env} "
             "(no environment is skipped)"
         )
+
+
+def promote(
+    checkout: Path,
+    source: Target,
+    dest: Target,
+    *,
+    applications: Mapping[str, Mapping[str, Any]] | None = None,
+    skip_reason: str | None = None,
+) -> tuple[str, str] | None:
+    """Make the promotion branch; (branch, description), or None when there is nothing to do.
+    The lower environment's Argo CD `applications` must show the digests running, unless a
+    `skip_reason` is given. The checkout is left on the branch it was on."""
+    if (applications is None) == (skip_reason is None):
+        raise ValueError("either the lower environment's Applications or a reason to skip")
+    check_order(source, dest)
     require_clean(checkout)
     if dest.signature_key_ids and config_value(checkout, "commit.gpgsign") != "true":
         # Argo CD syncs only signed commits there: an unsigned promotion would never deploy.
@@ -83,10 +118,13 @@ def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | N
         )
     source_commit = resolve(checkout, source.gitops_revision)
     base = resolve(checkout, dest.gitops_revision)
+    lower = {app: lower_pins(checkout, source, app, source_commit) for app in APPS}
+    if applications is not None:
+        argocd_status.check(source, lower, applications)
     changes: Changes = {}
     updates: dict[str, dict[str, overlay.Pin]] = {}
     for app in APPS:
-        new = lower_pins(checkout, source, app, source_commit)
+        new = lower[app]
         path = str(images_file(app, dest.env))
         old_text = show(checkout, base, path)
         old = overlay.parse(old_text, path) if old_text is not None else {}
@@ -111,7 +149,7 @@ def promote(checkout: Path, source: Target, dest: Target) -> tuple[str, str] | N
     try:
         for app, pins in updates.items():
             overlay.write(checkout / images_file(app, dest.env), pins)
-        text = description(source.env, dest.env, changes, source_commit)
+        text = description(source.env, dest.env, changes, source_commit, skip_reason)
         paths = [str(images_file(app, dest.env)) for app in updates]
         commit(checkout, paths, f"Promote {source.env} -> {dest.env}\n\n{text}")
     finally:
@@ -139,18 +177,45 @@ def open_pull_request(
     )
 
 
-def main(argv: list[str] | None = None, transport: Transport | None = None) -> int:
+def main(
+    argv: list[str] | None = None, transport: Transport | None = None, runner: Runner = run
+) -> int:
     parser = argparse.ArgumentParser(prog="promote", description=__doc__)
     parser.add_argument("--from", dest="source", required=True)
     parser.add_argument("--to", dest="dest", required=True)
     parser.add_argument("--gitops-dir", type=Path, required=True)
     parser.add_argument("--open-pr", action="store_true")
+    parser.add_argument(
+        "--argocd-status",
+        type=Path,
+        help="the lower environment's `kubectl get applications.argoproj.io -n argocd -o json`, "
+        "saved (default: read it from its cluster)",
+    )
+    parser.add_argument(
+        "--kube-context",
+        help="kubectl context of the lower environment's cluster "
+        "(default: the one `gcloud container clusters get-credentials` names)",
+    )
+    parser.add_argument(
+        "--skip-sync-check",
+        metavar="REASON",
+        help="emergencies only: promote without checking the lower environment's Argo CD; the "
+        "reason is written into the pull request",
+    )
     args = parser.parse_args(argv)
     try:
         check_env(args.source)
         check_env(args.dest)
         source, dest = target(args.source), target(args.dest)
-        made = promote(args.gitops_dir, source, dest)
+        check_order(source, dest)  # before reading a cluster
+        applications, skip = None, args.skip_sync_check
+        if skip is not None:
+            if not skip.strip():
+                raise Refusal("--skip-sync-check needs a reason (it goes into the description)")
+            print(f"promote: NOT checking {source.env}'s Argo CD: {skip}", file=sys.stderr)
+        else:
+            applications = argocd_status.read(source, args.argocd_status, runner, args.kube_context)
+        made = promote(args.gitops_dir, source, dest, applications=applications, skip_reason=skip)
         if made is None:
             print(f"promote: {dest.env} already runs every digest {source.env} runs")
             return 0

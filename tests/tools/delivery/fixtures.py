@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from pace_infra.tools.delivery.api import Request
+from pace_infra.tools.delivery.api import Request, Response
 from pace_infra.tools.delivery.contract import APPS, PROMOTION_ORDER, images_file
 from pace_infra.tools.delivery.overlay import Pin, render
 
@@ -34,18 +34,29 @@ def answer(name: str, **replace: Any) -> dict[str, Any]:
 
 class Recorded:
     """A transport of recorded answers: routes of (method, url part, answers in order; the last
-    one repeats). Every request is kept for the test to read."""
+    one repeats), JSON answers for `send`, `Response`s for `exchange` (the registry API).
+    Every request is kept for the test to read."""
 
-    def __init__(self, *routes: tuple[str, str, list[dict[str, Any]]]) -> None:
+    def __init__(self, *routes: tuple[str, str, list[Any]]) -> None:
         self.routes = [(method, part, list(answers)) for method, part, answers in routes]
         self.requests: list[Request] = []
 
-    def send(self, request: Request) -> dict[str, Any]:
+    def _answer(self, request: Request) -> Any:
         self.requests.append(request)
         for method, part, answers in self.routes:
             if method == request.method and part in request.url:
                 return answers.pop(0) if len(answers) > 1 else answers[0]
         raise AssertionError(f"unrouted request: {request.method} {request.url}")
+
+    def send(self, request: Request) -> dict[str, Any]:
+        answer = self._answer(request)
+        assert isinstance(answer, dict), f"{request.url}: a raw answer routed to send"
+        return answer
+
+    def exchange(self, request: Request) -> Response:
+        answer = self._answer(request)
+        assert isinstance(answer, Response), f"{request.url}: a JSON answer routed to exchange"
+        return answer
 
 
 def digest(seed: object) -> str:
@@ -121,3 +132,33 @@ def release_record(tmp_path: Path, app: str = "pace-web", **images: str) -> Path
     path = tmp_path / "release.json"
     Release(app, "0123abc", images or {"pace-web": digest("web")}).save(path)
     return path
+
+
+PROXY_IMAGE = "gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.18.2@" + digest("proxy")
+
+
+def argocd_applications(
+    env: str, seed: str, *, extra: tuple[str, ...] = (), drop: str = "", **status: str
+) -> dict[str, Any]:
+    """The recorded `kubectl get applications.argoproj.io -n argocd -o json` of an environment
+    whose pods run the digests `pins_of(env, seed)` makes (the proxy sidecar's image too):
+    every Application Synced and Healthy unless `web_sync=`, `ai_health=`... say otherwise;
+    `extra` images run beside them; `drop` names an Application that is not there."""
+    images: dict[str, list[str]] = {}
+    for app, pins in pins_of(env, seed).items():
+        images[app] = sorted(
+            [f"{pin.new_name}@{pin.digest}" for pin in pins.values()] + [PROXY_IMAGE]
+        )
+    images["pace-web"] += [i for i in extra if "/pace-web@" in i]
+    images["pace-ai"] += [i for i in extra if "/pace-web@" not in i]
+    fields = {"web_sync": "Synced", "web_health": "Healthy", "ai_sync": "Synced"}
+    fields |= {"ai_health": "Healthy", **status}
+    document = answer(
+        "argocd_applications",
+        env=env,
+        web_images=json.dumps(images["pace-web"]),
+        ai_images=json.dumps(images["pace-ai"]),
+        **fields,
+    )
+    document["items"] = [i for i in document["items"] if i["metadata"]["name"] != drop]
+    return document

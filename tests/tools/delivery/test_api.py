@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 import pytest
 
 from pace_infra.tools.delivery.api import Google, ci_google
@@ -40,4 +42,25 @@ def test_a_tags_digest_is_read_from_its_version():
     assert transport.requests[0].url == (
         "https://artifactregistry.googleapis.com/v1/projects/pace-crm-dev/locations/"
         "europe-west2/repositories/pace-images/packages/pace-web/tags/t"
+    )
+
+
+def test_an_image_versions_attachments_are_listed_by_target_over_every_page():
+    first = {"attachments": [{"name": "a1"}], "nextPageToken": "p2"}
+    transport = Recorded(("GET", "/attachments?", [first, {"attachments": [{"name": "a2"}]}]))
+    found = Google(transport, "x").attachments(target("prod"), "pace-web", digest(2))
+    assert [a["name"] for a in found] == ["a1", "a2"]
+    repository = "projects/pace-crm-prod/locations/europe-west2/repositories/pace-images"
+    queries = [
+        urllib.parse.parse_qs(urllib.parse.urlsplit(r.url).query) for r in transport.requests
+    ]
+    assert queries == [
+        {"filter": [f'target="{repository}/packages/pace-web/versions/{digest(2)}"']},
+        {
+            "filter": [f'target="{repository}/packages/pace-web/versions/{digest(2)}"'],
+            "pageToken": ["p2"],
+        },
+    ]
+    assert transport.requests[0].url.startswith(
+        f"https://artifactregistry.googleapis.com/v1/{repository}/attachments?"
     )

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pace_infra.tools.delivery import overlay, promote
 from pace_infra.tools.delivery.contract import APPS, images_file
-from tests.tools.delivery.fixtures import Recorded, answer, git, gitops_repo, pins_of
+from tests.tools.delivery.fixtures import (
+    Recorded,
+    answer,
+    argocd_applications,
+    git,
+    gitops_repo,
+    pins_of,
+)
 
 
-def _run(checkout, source, dest, *extra, transport=None):
+def _run(checkout, source, dest, *extra, transport=None, status=None):
+    """Promote, the lower environment's Argo CD (recorded) running what its overlay says."""
+    path = checkout.parent / "argocd-status.json"
+    path.write_text(json.dumps(status or argocd_applications(source, f"{source}-old")))
     argv = ["--from", source, "--to", dest, "--gitops-dir", str(checkout), *extra]
-    return promote.main(argv, transport)
+    return promote.main([*argv, "--argocd-status", str(path)], transport)
 
 
 def _branch(checkout):
@@ -136,5 +148,114 @@ def test_a_target_that_requires_signatures_refuses_an_unsigned_promotion(tmp_pat
     checkout = gitops_repo(tmp_path)
     prod = replace(target("prod"), signature_key_ids=("4AEE18F83AFDEB23",))
     with pytest.raises(Refusal, match="prod requires signed GitOps commits"):
-        promote.promote(checkout, target("staging"), prod)
+        promote.promote(checkout, target("staging"), prod, applications={})
+    assert _branch(checkout) == ""
+
+
+# The lower environment's Argo CD must show the digests running (argo-cd v3.1.8's Application
+# status: sync.status, health.status, summary.images); each refusal is one line, and no branch.
+REFUSED_STATUS = {
+    "OutOfSync": (
+        {"web_sync": "OutOfSync"},
+        "dev: Application pace-web is OutOfSync, not Synced",
+    ),
+    "Degraded": (
+        {"ai_health": "Degraded"},
+        "dev: Application pace-ai is Degraded, not Healthy",
+    ),
+    "Progressing": (
+        {"web_health": "Progressing"},
+        "dev: Application pace-web is Progressing, not Healthy",
+    ),
+    "a digest not running": (
+        {"seed": "dev-other"},
+        "dev: no pod of pace-web runs pace-web@",
+    ),
+    "a missing Application": (
+        {"drop": "pace-ai"},
+        "dev's Argo CD has no Application pace-ai",
+    ),
+    "an unfinished roll-out": (
+        {"extra": (f"europe-west2-docker.pkg.dev/pace-crm-dev/pace-images/pace-web@{'0' * 71}",)},
+        "dev: pods of pace-web still run pace-web@",
+    ),
+}
+
+
+@pytest.mark.parametrize(("change", "message"), REFUSED_STATUS.values(), ids=REFUSED_STATUS)
+def test_promotion_is_refused_unless_the_lower_argocd_runs_the_digests(
+    tmp_path, capsys, change, message
+):
+    checkout = gitops_repo(tmp_path)
+    change = dict(change)
+    status = argocd_applications("dev", change.pop("seed", "dev-old"), **change)
+    assert _run(checkout, "dev", "staging", status=status) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1, err
+    assert _branch(checkout) == ""
+
+
+def test_the_description_says_the_sync_check_passed(tmp_path, capsys):
+    checkout = gitops_repo(tmp_path)
+    assert _run(checkout, "dev", "staging") == 0
+    assert "Argo CD Applications are Synced and Healthy" in capsys.readouterr().out
+
+
+def test_skipping_the_check_needs_a_reason_and_writes_it_into_the_description(tmp_path, capsys):
+    checkout = gitops_repo(tmp_path)
+    argv = ["--from", "dev", "--to", "staging", "--gitops-dir", str(checkout)]
+    assert promote.main([*argv, "--skip-sync-check", " "], runner=_no_kubectl) == 2
+    assert "--skip-sync-check needs a reason" in capsys.readouterr().err
+    reason = "dev cluster down (INC-42); hotfix verified in staging by hand"
+    assert promote.main([*argv, "--skip-sync-check", reason], runner=_no_kubectl) == 0
+    out = capsys.readouterr()
+    assert f"(--skip-sync-check): {reason}" in out.out
+    assert "NOT checking dev's Argo CD" in out.err
+    message = git(checkout, "log", "-1", "--format=%B", _branch(checkout))
+    assert reason in message
+
+
+def _no_kubectl(argv, stdin):
+    raise AssertionError(f"ran {argv}")
+
+
+def test_by_default_the_status_is_read_from_the_lower_cluster_by_its_own_context(tmp_path):
+    checkout = gitops_repo(tmp_path)
+    ran = []
+
+    def kubectl(argv, stdin):
+        ran.append(argv)
+        return json.dumps(argocd_applications("staging", "staging-old"))
+
+    argv = ["--from", "staging", "--to", "prod", "--gitops-dir", str(checkout)]
+    assert promote.main(argv, runner=kubectl) == 0
+    assert ran == [
+        [
+            "kubectl",
+            "--context",
+            "gke_pace-crm-staging_europe-west2_pace-staging-gke",
+            "get",
+            "applications.argoproj.io",
+            "--namespace",
+            "argocd",
+            "--output",
+            "json",
+        ]
+    ]
+    assert _branch(checkout).startswith("promote/staging-to-prod-")
+
+
+def test_dev_context_names_its_zone_and_a_failing_kubectl_is_one_line(tmp_path, capsys):
+    import subprocess
+
+    checkout = gitops_repo(tmp_path)
+
+    def kubectl(argv, stdin):
+        assert argv[1:3] == ["--context", "gke_pace-crm-dev_europe-west2-a_pace-dev-gke"]
+        raise subprocess.CalledProcessError(1, argv[:2], "", "Unable to connect to the server")
+
+    argv = ["--from", "dev", "--to", "staging", "--gitops-dir", str(checkout)]
+    assert promote.main(argv, runner=kubectl) == 2
+    err = capsys.readouterr().err
+    assert "cannot read dev's Argo CD Applications" in err and len(err.splitlines()) == 1
     assert _branch(checkout) == ""

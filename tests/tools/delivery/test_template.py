@@ -73,8 +73,25 @@ def test_only_the_release_pipeline_pushes_or_holds_an_identity():
 def test_every_environment_is_scanned_and_attested_before_the_commit():
     release = _lines(_steps(PIPELINES["pace-app-release"]))
     for env in ("dev", "staging", "prod"):
-        for script in ("sbom", "vulnerability_gate", "attest"):
+        for script in ("sbom attach", "vulnerability_gate", "attest"):
             assert f"python -m pace_infra.tools.delivery.{script} --env {env}" in release
+
+
+def test_the_sboms_are_generated_once_after_the_push_by_the_pinned_syft():
+    from pace_infra.tools.delivery import sbom
+
+    (build, *_) = _steps(PIPELINES["pace-app-release"])
+    script = build["script"]
+    push = next(i for i, line in enumerate(script) if "--push" in line)
+    install = next(i for i, line in enumerate(script) if "go install" in line)
+    generate = script.index("python -m pace_infra.tools.delivery.sbom generate")
+    assert push < install < generate
+    # Exactly the version sbom.py checks, with the toolchain its go.mod asks for, from a signed
+    # Debian package: nothing downloaded unverified.
+    assert f"go install {sbom.SYFT_MODULE}/cmd/syft@{sbom.SYFT_VERSION}" in script[install]
+    assert f"GOTOOLCHAIN={sbom.GO_TOOLCHAIN} " in script[install]
+    assert "curl" not in script[install] and "wget" not in script[install]
+    assert build["oidc"] is True  # it scans dev's registry as dev's CI identity
 
 
 def test_the_import_snippet_runs_the_release_pipeline_on_the_release_branch_only(environments):
