@@ -177,8 +177,8 @@ class CalendarConfig:
         return self.instant(local).astimezone(zone).replace(tzinfo=None) == naive
 
     def _utc_start_minute(self) -> int:
-        """The window's opening on its first listed day, in UTC minutes after that day's 00:00
-        (negative or past a day when the offset moves it to another day)."""
+        """The window's opening in UTC, in minutes after 00:00 UTC of its local day (negative,
+        or a day or more, when the offset moves it to another UTC day)."""
         hour, minute = map(int, self.maintenance.start_time.split(":"))
         return hour * 60 + minute - int(self.winter_offset().total_seconds()) // 60
 

@@ -170,12 +170,6 @@ def test_recurring_windows_keep_the_calendars_zone_and_open_freezes_add_none():
     assert calendar.gke_exclusions()  # the infrastructure is frozen all the same
 
 
-def test_pagerduty_support_hours_are_the_calendars():
-    calendar = CalendarConfig(time_zone="Europe/Paris")
-    assert calendar.support_hours.start_time == "09:00:00"
-    assert calendar.time_zone == "Europe/Paris"
-
-
 def test_a_calendar_built_in_code_keeps_the_services_rules():
     with pytest.raises(FieldError) as caught:
         CalendarConfig(maintenance=WeeklyWindow(days=(7,), database_day=7))
