@@ -13,6 +13,7 @@ from pathlib import Path
 
 import cdktf
 
+from pace_infra.config.schedules import MaintenanceWindow
 from pace_infra.constructs.gke import GkeCluster, GkeClusterProps
 from pace_infra.constructs.node_pool import NodePoolProps
 
@@ -84,6 +85,9 @@ GKE_CLUSTER = GkeClusterProps(
     node_service_account_id="pace-t-gke-nodes",
     secrets_encryption_key=GKE_SECRETS_KEY,
     release_channel="REGULAR",
+    maintenance=MaintenanceWindow(
+        "2025-01-04T02:00:00Z", "2025-01-04T08:00:00Z", "FREQ=WEEKLY;BYDAY=SA,SU"
+    ),
     labels={"system": "platform"},
 )
 

@@ -12,6 +12,13 @@ import sys
 from pathlib import Path
 
 from pace_infra.config.loader import ConfigError, build, read_yaml
+from pace_infra.config.schedules import (
+    DenyMaintenancePeriod,
+    MaintenanceExclusion,
+    MaintenanceWindow,
+    SqlMaintenanceWindow,
+    SyncWindow,
+)
 from pace_infra.config.schema import (
     PROTECTED_TIERS,
     AuthorizedNetwork,
@@ -20,6 +27,7 @@ from pace_infra.config.schema import (
     GkeConfig,
     NetworkConfig,
 )
+from pace_infra.config.schema_calendar import CalendarConfig
 from pace_infra.config.schema_delivery import (
     ApplicationsConfig,
     CicdConfig,
@@ -31,14 +39,12 @@ from pace_infra.config.validate import validate
 from pace_infra.config.values import (
     BackupPolicy,
     EdgePolicy,
-    MaintenanceWindow,
     NatSettings,
     NodePoolSize,
     SqlInstanceSize,
-    SqlMaintenanceWindow,
-    SupportHours,
     UptimeTarget,
 )
+from pace_infra.config.values_calendar import Freeze, SupportHours, WeeklyWindow
 from pace_infra.config.values_delivery import EgressEndpoint, GoogleSignIn, Quota
 
 __all__ = [
@@ -46,15 +52,19 @@ __all__ = [
     "ApplicationsConfig",
     "AuthorizedNetwork",
     "BackupPolicy",
+    "CalendarConfig",
     "CicdConfig",
     "ConfigError",
     "DatabasesConfig",
+    "DenyMaintenancePeriod",
     "EdgePolicy",
     "EgressEndpoint",
     "Environment",
+    "Freeze",
     "GitopsConfig",
     "GkeConfig",
     "GoogleSignIn",
+    "MaintenanceExclusion",
     "MaintenanceWindow",
     "MonitoringConfig",
     "NatSettings",
@@ -66,8 +76,10 @@ __all__ = [
     "SqlInstanceSize",
     "SqlMaintenanceWindow",
     "SupportHours",
+    "SyncWindow",
     "Thresholds",
     "UptimeTarget",
+    "WeeklyWindow",
     "load_environment",
     "load_environments",
     "main",

@@ -2,8 +2,9 @@
 
 Field comments say why a value is what it is. A rule that reads one type's own fields sits in
 its `__post_init__` (raising FieldError, which the loader names by file and key); `validate.py`
-holds the rules across sections. Types that construct props take too live in `values.py`;
-delivery and operations sections in `schema_delivery.py` and `schema_operations.py`.
+holds the rules across sections. Types that construct props take too live in `values*.py`;
+delivery, operations and calendar sections in `schema_delivery.py`, `schema_operations.py` and
+`schema_calendar.py`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from ipaddress import IPv4Network
 from typing import Any, Literal
 
 from pace_infra.config.checks import is_private, require, valid_ports
+from pace_infra.config.schema_calendar import CalendarConfig
 from pace_infra.config.schema_delivery import (
     ApplicationsConfig,
     CicdConfig,
@@ -25,13 +27,11 @@ from pace_infra.config.values import (
     Availability,
     BackupPolicy,
     EdgePolicy,
-    MaintenanceWindow,
     NatSettings,
     NodePoolSize,
     PostgresVersion,
     ReleaseChannel,
     SqlInstanceSize,
-    SqlMaintenanceWindow,
 )
 from pace_infra.regions import GCP_REGIONS
 
@@ -135,14 +135,6 @@ class GkeConfig:
     # A zone makes the cluster zonal (one control plane replica, cheaper: dev only).
     # Unset: regional, with control plane and nodes across the region's zones.
     zone: str | None = None
-    maintenance: MaintenanceWindow = field(
-        default_factory=MaintenanceWindow,
-        metadata=flat(
-            start_time="maintenance_start_time",
-            end_time="maintenance_end_time",
-            recurrence="maintenance_recurrence",
-        ),
-    )
     # Google Groups for RBAC: `gke-security-groups@<your domain>` (Workspace / Cloud Identity),
     # whose member groups can be named in RoleBindings. Unset: RBAC subjects are users and SAs.
     rbac_security_group: str | None = None
@@ -177,10 +169,6 @@ class DatabasesConfig:
             retained="retained_backups",
             retain_on_delete="retain_backups_on_delete",
         ),
-    )
-    maintenance: SqlMaintenanceWindow = field(
-        default_factory=SqlMaintenanceWindow,
-        metadata=flat(day="maintenance_day", hour="maintenance_hour"),
     )
     # The DR region of both databases: a cross-region read replica of each (promote it if the
     # region is lost) and their backups stored there. Unset: no replica, backups in the region.
@@ -243,6 +231,8 @@ class Environment:
     oncall: OncallConfig
     monitoring: MonitoringConfig
     edge: EdgePolicy = field(default_factory=EdgePolicy)
+    # Support hours, the weekly maintenance window and freezes: every service's schedule.
+    calendar: CalendarConfig = field(default_factory=CalendarConfig)
     # Deletion protection on stateful resources. Only a dev tier may turn it off (for teardown).
     deletion_protection: bool = True
     # Days the audit log bucket keeps every audit log entry (locked where deletion_protection).

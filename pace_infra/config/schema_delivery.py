@@ -13,7 +13,6 @@ from pace_infra.config.values_delivery import (
     GoogleSignIn,
     Quota,
     SignatureKey,
-    SyncWindow,
     WorkloadSize,
 )
 
@@ -103,8 +102,6 @@ class GitopsConfig:
     revision: str  # branch or tag Argo CD follows for this environment
     # The paths Argo CD syncs are the overlays `make synth` generates (cdktf.out/gitops/):
     # <namespace>/overlays/<env>, named in pace_infra/names.py.
-    # When automated syncs may happen (none: any time), e.g. a deny window over a freeze.
-    sync_windows: tuple[SyncWindow, ...] = ()
     # Keys whose signatures Argo CD requires on the commits it syncs; none: not verified.
     signature_keys: tuple[SignatureKey, ...] = ()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pace_infra.config.checks import EMAIL, RFC3339_UTC, require
-from pace_infra.config.values import SupportHours, UptimeTarget
+from pace_infra.config.values import UptimeTarget
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,6 @@ class OncallConfig:
     # schedule is the same list shifted by one, so nobody is their own backup).
     members: tuple[str, ...] = ()
     rotation_start: str = "2026-01-05T09:00:00Z"  # a Monday, handover time
-    support_hours: SupportHours = field(default_factory=SupportHours)
 
     def __post_init__(self) -> None:
         require(

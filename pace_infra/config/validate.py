@@ -7,6 +7,7 @@ holds wherever the value is built; the rules here need the whole environment.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from pace_infra.config.checks import cpu_cores, memory_bytes
 from pace_infra.config.loader import ConfigError
@@ -18,8 +19,9 @@ from pace_infra.names import APP_PORT, IMAGE_DATABASE, IMAGES, WORKLOADS
 MIN_PROD_RETAINED_BACKUPS = 14
 
 
-def validate(env: Environment) -> None:
-    """Raise ConfigError on the first rule across sections that the environment breaks."""
+def validate(env: Environment, now: datetime | None = None) -> None:
+    """Raise ConfigError on the first rule across sections that the environment breaks; `now`
+    (default: the clock) is when a freeze must not yet have ended."""
     file = env.source
     if env.protected and not env.deletion_protection:
         raise ConfigError(
@@ -38,6 +40,21 @@ def validate(env: Environment) -> None:
     _validate_applications(env, file)
     if env.tier == "prod" and env.oncall.mode != "full":
         raise ConfigError(file, "oncall.mode", "prod must page people (full)")
+    _validate_freezes(env, file, now or datetime.now(UTC))
+
+
+def _validate_freezes(env: Environment, file: str, now: datetime) -> None:
+    """A freeze that has ended is refused: cron has no year, so its Argo CD deny window would
+    come back on the same dates next year, and it no longer holds anything GKE or Cloud SQL
+    needs. Remove it (an ongoing freeze, already started, is valid)."""
+    calendar = env.calendar
+    for i, freeze in enumerate(calendar.freezes):
+        if calendar.instant(freeze.end) <= now:
+            raise ConfigError(
+                file,
+                f"calendar.freezes[{i}].end",
+                f"{freeze.end} ({calendar.time_zone}) has passed: remove the ended freeze",
+            )
 
 
 def _validate_gke(env: Environment, file: str) -> None:

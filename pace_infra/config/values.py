@@ -12,12 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pace_infra.config.checks import (
-    HH_MM,
-    HH_MM_SS,
-    RFC3339_UTC,
-    require,
-)
+from pace_infra.config.checks import HH_MM, require
 
 NatLogFilter = Literal["ERRORS_ONLY", "TRANSLATIONS_ONLY", "ALL"]
 ReleaseChannel = Literal["RAPID", "REGULAR", "STABLE"]
@@ -55,28 +50,6 @@ class NatSettings:
             self.min_ports_per_vm <= self.max_ports_per_vm,
             "min_ports_per_vm",
             "must not be greater than max_ports_per_vm",
-        )
-
-
-@dataclass(frozen=True)
-class MaintenanceWindow:
-    """When GKE may upgrade and repair: a recurring window (RFC 5545 RRULE), UTC."""
-
-    start_time: str = "2025-01-04T02:00:00Z"
-    end_time: str = "2025-01-04T08:00:00Z"
-    recurrence: str = "FREQ=WEEKLY;BYDAY=SA,SU"
-
-    def __post_init__(self) -> None:
-        for key in ("start_time", "end_time"):
-            require(
-                bool(RFC3339_UTC.match(getattr(self, key))),
-                key,
-                "must be RFC 3339 UTC, e.g. 2025-01-04T02:00:00Z",
-            )
-        require(
-            self.recurrence.startswith("FREQ="),
-            "recurrence",
-            "must be an RFC 5545 RRULE (FREQ=...)",
         )
 
 
@@ -153,18 +126,6 @@ class BackupPolicy:
 
 
 @dataclass(frozen=True)
-class SqlMaintenanceWindow:
-    """When Cloud SQL may restart an instance for maintenance: a weekly hour, UTC."""
-
-    day: int = 7  # 1 = Monday ... 7 = Sunday
-    hour: int = 3  # UTC
-
-    def __post_init__(self) -> None:
-        require(1 <= self.day <= 7, "day", "must be 1 (Monday) to 7 (Sunday)")
-        require(0 <= self.hour <= 23, "hour", "must be 0 to 23 (UTC)")
-
-
-@dataclass(frozen=True)
 class EdgePolicy:
     """What stands in front of the CRM: Cloud Armor and TLS policy."""
 
@@ -179,25 +140,6 @@ class EdgePolicy:
             10 <= self.rate_limit_per_minute <= 100000,
             "rate_limit_per_minute",
             "must be from 10 to 100000",
-        )
-
-
-@dataclass(frozen=True)
-class SupportHours:
-    """When the Support Team works: capacity alerts page at high urgency only then."""
-
-    time_zone: str = "Europe/London"  # IANA name
-    start_time: str = "09:00:00"
-    end_time: str = "17:30:00"
-    days_of_week: tuple[int, ...] = (1, 2, 3, 4, 5)  # 1 = Monday
-
-    def __post_init__(self) -> None:
-        for key in ("start_time", "end_time"):
-            require(bool(HH_MM_SS.match(getattr(self, key))), key, "must be HH:MM:SS")
-        require(
-            bool(self.days_of_week) and set(self.days_of_week) <= set(range(1, 8)),
-            "days_of_week",
-            "must be days 1-7",
         )
 
 

@@ -1,5 +1,5 @@
 """Value types of what runs in the cluster and how it is delivered: quotas, sign-in, egress,
-workload sizes, Argo CD sync windows and signature keys. Shared by the environment schema and
+workload sizes and signature keys. Shared by the environment schema and
 the construct props, like config/values.py; each rule on a value sits in its `__post_init__`."""
 
 from __future__ import annotations
@@ -7,12 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from ipaddress import IPv4Network
-from typing import Literal
 
 from pace_infra.config.checks import (
     EMAIL,
     SLUG,
-    is_time_zone,
     require,
     valid_ports,
 )
@@ -126,37 +124,7 @@ PROXY_SIZE = WorkloadSize(
 )
 
 
-# Argo CD parses a window's schedule as a 5-field cron and its duration with Go's
-# time.ParseDuration (SyncWindow.Validate, pkg/apis/application/v1alpha1/types.go at v3.1.8).
-_CRON_FIELD = r"[0-9*,/-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
-_GO_DURATION = re.compile(r"^(?=\d)(\d+h)?(\d+m)?(\d+s)?$")
 _GPG_KEY_ID = re.compile(r"^([0-9A-F]{16}|[0-9A-F]{40})$")
-
-
-@dataclass(frozen=True)
-class SyncWindow:
-    """When Argo CD may (allow) or may not (deny) sync PACE's Applications automatically, e.g.
-    a deny window over a release freeze. Outside every allow window, syncs wait."""
-
-    kind: Literal["allow", "deny"]
-    schedule: str  # cron, 5 fields: when the window opens
-    duration: str  # how long it stays open: 1h, 90m, 48h
-    # IANA zone of the schedule. Argo CD falls back to UTC on an unknown one: refused here.
-    time_zone: str = "UTC"
-    # A person may still sync by hand inside a deny window (break-glass for a hotfix).
-    manual_sync: bool = True
-    description: str = ""
-
-    def __post_init__(self) -> None:
-        require(bool(_CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
-        require(
-            bool(_GO_DURATION.match(self.duration)),
-            "duration",
-            f"{self.duration!r} must be hours, minutes and/or seconds (1h, 90m, 48h)",
-        )
-        require(is_time_zone(self.time_zone), "time_zone", f"{self.time_zone!r} is unknown")
-        require(len(self.description) <= 255, "description", "is longer than 255 characters")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from cdktf import ITerraformDependable, TerraformResourceLifecycle
 from cdktf_cdktf_provider_helm.release import Release
 from constructs import Construct
 
-from pace_infra.config.values_delivery import SignatureKey, SyncWindow
+from pace_infra.config.schedules import SyncWindow
+from pace_infra.config.values_delivery import SignatureKey
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ARGO_HELM,

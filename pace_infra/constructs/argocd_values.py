@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey, SyncWindow
+from pace_infra.config.schedules import SyncWindow
+from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey
 
 ARGO_HELM = "https://argoproj.github.io/argo-helm"
 ARGO_CD_CHART_VERSION = "8.5.10"  # Argo CD v3.1.8

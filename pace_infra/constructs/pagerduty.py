@@ -44,7 +44,7 @@ from cdktf_cdktf_provider_pagerduty.team import Team
 from cdktf_cdktf_provider_pagerduty.team_membership import TeamMembership
 from constructs import Construct
 
-from pace_infra.config.values import SupportHours
+from pace_infra.config.values_calendar import SupportHours
 
 WEEK_SECONDS = 7 * 24 * 3600
 ESCALATION_DELAY_MINUTES = 5  # PagerDuty's guidance: escalate an unacknowledged page after 5
@@ -73,6 +73,8 @@ class PagerDutyOnCallProps:
     name_suffix: str  # "" for prod, " (staging)" elsewhere: PagerDuty is one account
     members: Sequence[str]  # user emails, in rotation order
     rotation_start: str
+    # IANA zone of the schedules and the support hours (PagerDuty follows its daylight saving).
+    time_zone: str
     support_hours: SupportHours
     services: Mapping[str, ServiceSpec]  # service name -> what it pages for, and how
     paging: bool = True
@@ -232,7 +234,7 @@ class PagerDutyOnCall(Construct):
             id_,
             depends_on=list(memberships),
             name=name,
-            time_zone=props.support_hours.time_zone,
+            time_zone=props.time_zone,
             teams=[team.id],
             layer=[
                 ScheduleLayer(
@@ -270,7 +272,7 @@ class PagerDutyOnCall(Construct):
             ),
             "support_hours": ServiceSupportHours(
                 type="fixed_time_per_day",
-                time_zone=hours.time_zone,
+                time_zone=props.time_zone,
                 start_time=hours.start_time,
                 end_time=hours.end_time,
                 days_of_week=list(hours.days_of_week),

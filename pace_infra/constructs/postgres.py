@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_google.sql_database_instance import (
     SqlDatabaseInstanceSettingsBackupConfiguration,
     SqlDatabaseInstanceSettingsBackupConfigurationBackupRetentionSettings,
     SqlDatabaseInstanceSettingsDatabaseFlags,
+    SqlDatabaseInstanceSettingsDenyMaintenancePeriod,
     SqlDatabaseInstanceSettingsInsightsConfig,
     SqlDatabaseInstanceSettingsIpConfiguration,
     SqlDatabaseInstanceSettingsMaintenanceWindow,
@@ -25,12 +26,12 @@ from cdktf_cdktf_provider_google.sql_database_instance import (
 from cdktf_cdktf_provider_google.sql_user import SqlUser
 from constructs import Construct
 
+from pace_infra.config.schedules import DenyMaintenancePeriod, SqlMaintenanceWindow
 from pace_infra.config.values import (
     Availability,
     BackupPolicy,
     PostgresVersion,
     SqlInstanceSize,
-    SqlMaintenanceWindow,
 )
 from pace_infra.constructs.network import NetworkHandle
 from pace_infra.constructs.workload_identity import ServiceAccountHandle
@@ -87,8 +88,11 @@ class PostgresInstanceProps:
     # The VPC with Private Service Access, and the allocated range the private IP comes from.
     network: NetworkHandle
     database_name: str  # the one database of this instance
+    # The weekly hour Cloud SQL may restart the instance, and the freeze it may not: the
+    # environment's calendar derives both.
+    maintenance: SqlMaintenanceWindow
     backups: BackupPolicy = field(default_factory=BackupPolicy)
-    maintenance: SqlMaintenanceWindow = field(default_factory=SqlMaintenanceWindow)
+    deny_maintenance_period: DenyMaintenancePeriod | None = None
     deletion_protection: bool = True
     # Destroying the database or the IAM users in Terraform leaves them in the instance
     # (deletion_policy ABANDON): a refactor that replaces the database resource must not drop
@@ -171,6 +175,19 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
     }
 
 
+def _deny_period(
+    period: DenyMaintenancePeriod | None,
+) -> SqlDatabaseInstanceSettingsDenyMaintenancePeriod | None:
+    # settings.deny_maintenance_period (resource_sql_database_instance.go at v6.50.0): a list of
+    # at most one, not Computed, no format check: dates YYYY-MM-DD, time HH:MM:SS in UTC. The
+    # primary's only: Cloud SQL maintains a replica with its primary.
+    if period is None:
+        return None
+    return SqlDatabaseInstanceSettingsDenyMaintenancePeriod(
+        start_date=period.start_date, end_date=period.end_date, time=period.time
+    )
+
+
 def _primary_settings(
     props: PostgresInstanceProps, backup_location: str
 ) -> SqlDatabaseInstanceSettings:
@@ -202,6 +219,7 @@ def _primary_settings(
         # Optional, updated in place, always sent (ForceSendFields) and read back, so the next
         # plan is empty.
         retain_backups_on_delete=props.backups.retain_on_delete,
+        deny_maintenance_period=_deny_period(props.deny_maintenance_period),
     )
 
 

@@ -49,7 +49,8 @@ class GkeStack(PaceStack):
                 release_channel=gke.release_channel,
                 labels=system_labels("platform"),
                 deletion_protection=env.deletion_protection,
-                maintenance=gke.maintenance,
+                maintenance=env.calendar.gke_window(),
+                maintenance_exclusions=env.calendar.gke_exclusions(),
                 rbac_security_group=gke.rbac_security_group,
             ),
         )

@@ -48,7 +48,8 @@ class OncallStack(PaceStack):
                 name_suffix="" if env.tier == "prod" else f" ({env.name})",
                 members=oncall.members,
                 rotation_start=oncall.rotation_start,
-                support_hours=oncall.support_hours,
+                time_zone=env.calendar.time_zone,
+                support_hours=env.calendar.support_hours,
                 services={
                     pagerduty_service(system, route): ServiceSpec(
                         description=f"{text} {ROUTE_TEXT[route]}", urgency=route

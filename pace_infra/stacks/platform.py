@@ -163,7 +163,7 @@ class PlatformStack(PaceStack):
                 high_availability=platform.argocd_ha,
                 access=_argocd_access(platform),
                 protect_applications=env.deletion_protection,
-                sync_windows=gitops.sync_windows,
+                sync_windows=env.calendar.argocd_sync_windows(),
                 signature_keys=gitops.signature_keys,
                 depends_on=(argocd_namespace.dependable, web.dependable, ai.dependable),
             ),

@@ -130,20 +130,17 @@ def test_a_key_with_a_line_break_is_escaped_onto_one_line(tmp_path):
 
 def test_grouped_values_read_the_flat_keys_files_have(tmp_path):
     data = _dev()
-    data["gke"]["maintenance_recurrence"] = "FREQ=WEEKLY;BYDAY=SU"
-    data["databases"].update(maintenance_day=1, maintenance_hour=4, backup_start_time="03:30")
+    data["databases"].update(backup_start_time="03:30")
     (env,) = load_environments(_environments(tmp_path, "dev", yaml.safe_dump(data)))
-    assert env.gke.maintenance.recurrence == "FREQ=WEEKLY;BYDAY=SU"
-    assert env.gke.maintenance.start_time == "2025-01-04T02:00:00Z"  # the default
-    assert (env.databases.maintenance.day, env.databases.maintenance.hour) == (1, 4)
     assert env.databases.backups.start_time == "03:30"
+    assert env.databases.backups.retain_on_delete is False
     assert env.databases.backups.retained == data["databases"]["retained_backups"]
 
 
 def test_a_grouped_value_is_not_a_key_of_its_own(tmp_path):
     data = _dev()
-    data["gke"]["maintenance"] = {"start_time": "2025-01-04T02:00:00Z"}
-    with pytest.raises(ConfigError, match=r"gke\.maintenance: unknown key \(allowed: .*"):
+    data["databases"]["backups"] = {"start_time": "03:30"}
+    with pytest.raises(ConfigError, match=r"databases\.backups: unknown key \(allowed: .*"):
         load_environments(_environments(tmp_path, "dev", yaml.safe_dump(data)))
 
 

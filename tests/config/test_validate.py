@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
 
-from pace_infra.config import load_environments
+from pace_infra.config import ConfigError, Environment, load_environments
+from pace_infra.config.loader import build
+from pace_infra.config.validate import validate
 from tests.config.files import (
     assert_invalid_input_names_file_key_and_problem,
     raw,
@@ -48,3 +53,16 @@ def test_dev_may_turn_deletion_protection_off(tmp_path):
     data = set_key(raw("dev"), "deletion_protection", False)
     (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
     assert env.deletion_protection is False
+
+
+def test_a_freeze_holds_until_its_end_and_is_refused_once_it_has_ended():
+    # The committed prod freeze, 2026-12-18T18:00 to 2027-01-04T08:00 London (GMT) time.
+    env = dataclasses.replace(build(Environment, raw("prod"), "prod.yaml"), source="prod.yaml")
+    validate(env, now=datetime(2026, 12, 25, tzinfo=UTC))  # under way: valid
+    validate(env, now=datetime(2027, 1, 4, 7, 59, tzinfo=UTC))
+    with pytest.raises(ConfigError) as caught:
+        validate(env, now=datetime(2027, 1, 4, 8, 0, tzinfo=UTC))
+    assert str(caught.value) == (
+        "prod.yaml: calendar.freezes[0].end: 2027-01-04T08:00 (Europe/London) has passed: "
+        "remove the ended freeze"
+    )

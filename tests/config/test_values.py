@@ -13,7 +13,6 @@ from pace_infra.config import load_environments
 from pace_infra.config.checks import FieldError
 from pace_infra.config.values import (
     BackupPolicy,
-    MaintenanceWindow,
     NatSettings,
     NodePoolSize,
     SqlInstanceSize,
@@ -25,7 +24,6 @@ from tests.conftest import REPO
 # (id, build, key, problem in the message)
 INVALID = [
     ("nat", lambda: NatSettings(min_ports_per_vm=100), "min_ports_per_vm", "power of two"),
-    ("window", lambda: MaintenanceWindow(start_time="Sat"), "start_time", "RFC 3339"),
     ("pool", lambda: NodePoolSize("e2-standard-4", 3, 2), "min_nodes", "greater than"),
     (
         "sql",
@@ -56,18 +54,13 @@ INVALID_IN_FILES = [
     ("pool-no-max", "dev", "gke.ai.max_nodes", 0, "max_nodes >= 1", "gke.ai.min_nodes"),
     ("pool-machine", "dev", "gke.ai.machine_type", "n2 standard", "not a machine type"),
     ("pool-disk", "dev", "gke.web.disk_size_gb", 10, "at least 20"),
-    ("maintenance-time", "dev", "gke.maintenance_start_time", "Sat 2am", "RFC 3339"),
-    ("maintenance-rrule", "dev", "gke.maintenance_recurrence", "weekly", "RRULE"),
     ("backups-range", "dev", "databases.retained_backups", 0, "from 1 to 365"),
     ("backup-time", "dev", "databases.backup_start_time", "25:00", "HH:MM"),
     ("sql-tier", "dev", "databases.pace_db.tier", "db-n1-standard-1", "db-custom"),
     ("sql-disk-limit", "dev", "databases.pace_ai_db.disk_autoresize_limit_gb", 10, "below"),
-    ("sql-day", "dev", "databases.maintenance_day", 8, "1 (Monday)"),
     ("quota-quantity", "dev", "platform.web_quota.limits_memory", "lots", "Kubernetes quantity"),
     ("quota-pods", "dev", "platform.ai_quota.pods", 0, "at least 1"),
     ("rate-limit", "dev", "edge.rate_limit_per_minute", 1, "from 10 to 100000"),
-    ("support-hours", "prod", "oncall.support_hours.start_time", "9am", "HH:MM:SS"),
-    ("support-days", "prod", "oncall.support_hours.days_of_week", [0, 8], "days 1-7"),
     ("uptime-host", "dev", "monitoring.uptime_checks",
      [{"name": "crm", "system": "web", "host": "https://crm"},
       {"name": "ai", "system": "ai", "host": "crm.pace.example"}], "is not a host name",
@@ -91,18 +84,6 @@ INVALID_IN_FILES = [
     ("egress-name", "prod", "platform.ai_egress",
      [{"name": "Model API", "cidrs": ["203.0.113.0/24"]}], "short slug",
      "platform.ai_egress[0].name"),
-    ("window-cron", "prod", "gitops.sync_windows",
-     [{"kind": "deny", "schedule": "Fridays", "duration": "64h"}], "5-field cron",
-     "gitops.sync_windows[0].schedule"),
-    ("window-duration", "prod", "gitops.sync_windows",
-     [{"kind": "deny", "schedule": "0 16 * * 5", "duration": "2 days"}], "hours, minutes",
-     "gitops.sync_windows[0].duration"),
-    ("window-zone", "prod", "gitops.sync_windows",
-     [{"kind": "deny", "schedule": "0 16 * * 5", "duration": "64h", "time_zone": "Mars/Base"}],
-     "is unknown", "gitops.sync_windows[0].time_zone"),
-    ("window-kind", "prod", "gitops.sync_windows",
-     [{"kind": "pause", "schedule": "0 16 * * 5", "duration": "64h"}], "allow, deny",
-     "gitops.sync_windows[0].kind"),
     ("signature-key-id", "prod", "gitops.signature_keys",
      [{"key_id": "abc", "public_key": "-----BEGIN PGP PUBLIC KEY BLOCK-----"}], "upper-case hex",
      "gitops.signature_keys[0].key_id"),
@@ -165,6 +146,7 @@ def test_props_take_the_shared_value_types():
         for f in fields(cls)
     }
     assert types[("GkeClusterProps", "maintenance")] == "MaintenanceWindow"
+    assert types[("PostgresInstanceProps", "maintenance")] == "SqlMaintenanceWindow"
     assert types[("GkeClusterProps", "release_channel")] == "ReleaseChannel"
     assert types[("NetworkProps", "nat")] == "NatSettings"
     assert types[("PostgresInstanceProps", "size")] == "SqlInstanceSize"
@@ -180,9 +162,9 @@ def test_props_repeat_no_default_the_config_owns():
     from pace_infra.constructs.postgres import PostgresInstanceProps
 
     owned_by_config = {
-        GkeClusterProps: ("release_channel",),
+        GkeClusterProps: ("release_channel", "maintenance"),
         NetworkProps: ("allow_iap_ssh", "flow_log_sampling", "load_balancer_ports"),
-        PostgresInstanceProps: ("database_version", "availability"),
+        PostgresInstanceProps: ("database_version", "availability", "maintenance"),
         ImageRepositoryProps: ("keep_recent_versions",),
         AuditTrailProps: ("retention_days",),
     }

@@ -14,7 +14,6 @@ from pace_infra.config.values_delivery import (
     GoogleSignIn,
     Quota,
     SignatureKey,
-    SyncWindow,
     WorkloadSize,
 )
 
@@ -36,14 +35,6 @@ INVALID = [
     ),
     ("replicas", lambda: WorkloadSize(min_replicas=3, max_replicas=2), "max_replicas", "at least"),
     ("size-quantity", lambda: WorkloadSize(limits_cpu="lots"), "limits_cpu", "quantity"),
-    ("window-cron", lambda: SyncWindow("deny", "* * *", "1h"), "schedule", "5-field cron"),
-    ("window-duration", lambda: SyncWindow("deny", "0 1 * * *", "1d"), "duration", "hours"),
-    (
-        "window-zone",
-        lambda: SyncWindow("allow", "0 1 * * *", "1h", "Nowhere/Else"),
-        "time_zone",
-        "unknown",
-    ),
     ("key-id", lambda: SignatureKey("4aee18f83afdeb23", ARMORED), "key_id", "upper-case hex"),
 ]
 
@@ -57,7 +48,6 @@ def test_a_value_built_in_code_keeps_its_rules(case):
 
 
 def test_good_values_build_and_the_proxy_is_small():
-    assert SyncWindow("deny", "0 16 * * 5", "64h", "Europe/London").manual_sync is True
     assert SignatureKey("4AEE18F83AFDEB23", ARMORED).key_id == "4AEE18F83AFDEB23"
     assert EgressEndpoint("api", (IPv4Network("203.0.113.0/24"),)).name == "api"
     assert Quota("1", "1Gi", "2", "2Gi", 10).pods == 10

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey, SyncWindow
+from pace_infra.config.schedules import SyncWindow
+from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ArgoCdAccess,

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from pace_infra.config.schedules import MaintenanceExclusion
 from tests.helpers import GKE_CLUSTER, only, resources, synth_gke
 
 
@@ -101,6 +102,26 @@ def test_maintenance_window_is_recurring(cluster):
         "2025-01-04T02:00:00Z",
         "2025-01-04T08:00:00Z",
     )
+
+
+def test_no_maintenance_exclusion_without_a_freeze(cluster):
+    assert "maintenance_exclusion" not in cluster["maintenance_policy"]
+
+
+def test_maintenance_exclusions_name_their_scope():
+    # Without exclusion_options the provider reads NO_UPGRADES back: a permanent diff.
+    exclusion = MaintenanceExclusion("year-end", "2026-12-18T18:00:00Z", "2027-01-04T08:00:00Z")
+    doc = synth_gke(replace(GKE_CLUSTER, maintenance_exclusions=(exclusion,)))
+    policy = only(doc, "google_container_cluster")["maintenance_policy"]
+    assert policy["maintenance_exclusion"] == [
+        {
+            "exclusion_name": "year-end",
+            "start_time": "2026-12-18T18:00:00Z",
+            "end_time": "2027-01-04T08:00:00Z",
+            "exclusion_options": {"scope": "NO_UPGRADES"},
+        }
+    ]
+    assert policy["recurring_window"]["recurrence"] == "FREQ=WEEKLY;BYDAY=SA,SU"
 
 
 def test_logs_system_components_and_workloads(cluster):

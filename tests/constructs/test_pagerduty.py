@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pace_infra.config.values import SupportHours
+from pace_infra.config.values_calendar import SupportHours
 from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
     PagerDutyOnCallProps,
@@ -16,7 +16,8 @@ def _oncall(paging: bool) -> dict:
         name_suffix="",
         members=("a@pace.example", "b@pace.example", "c@pace.example"),
         rotation_start="2026-01-05T09:00:00Z",
-        support_hours=SupportHours("Europe/London", "09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
+        time_zone="Europe/Paris",
+        support_hours=SupportHours("09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
         services={
             "pace-web": ServiceSpec("web", urgency="urgent"),
             "pace-web-warnings": ServiceSpec("web warnings", urgency="support-hours"),
@@ -95,3 +96,17 @@ def test_secondary_rotation_is_the_primary_shifted_by_one():
     primary, secondary = schedules["PACE Support primary"], schedules["PACE Support secondary"]
     assert secondary == primary[1:] + primary[:1]
     assert all(p != s for p, s in zip(primary, secondary, strict=True))
+
+
+def test_schedules_and_support_hours_keep_the_calendars_time_zone():
+    # PagerDuty applies the zone's daylight saving time itself: the hours stay local all year.
+    doc = _oncall(True)
+    assert {s["time_zone"] for s in resources(doc, "pagerduty_schedule").values()} == {
+        "Europe/Paris"
+    }
+    hours = _services(doc)["pace-web-warnings"]["support_hours"]
+    assert (hours["time_zone"], hours["start_time"], hours["end_time"]) == (
+        "Europe/Paris",
+        "09:00:00",
+        "17:30:00",
+    )

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from pace_infra.config.schedules import DenyMaintenancePeriod, SqlMaintenanceWindow
 from pace_infra.config.values import BackupPolicy, SqlInstanceSize
 from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
 from tests.helpers import PlainNetwork, PlainServiceAccount, resources, synth_construct
@@ -20,6 +21,7 @@ PROPS = PostgresInstanceProps(
     size=SqlInstanceSize(tier="db-custom-2-7680", disk_size_gb=50, disk_autoresize_limit_gb=500),
     network=PlainNetwork(),
     database_name="pace",
+    maintenance=SqlMaintenanceWindow(day=7, hour=3),
     backups=BackupPolicy(retained=30),
     labels={"system": "web"},
 )
@@ -327,3 +329,19 @@ def test_the_promoted_replica_is_what_the_applications_use():
 
     synth_construct(build)
     assert handles == {"plain": "pace-t-db", "replicated": "pace-t-db", "promoted": "pace-t-db-dr"}
+
+
+def test_no_deny_maintenance_period_without_a_freeze(settings):
+    assert "deny_maintenance_period" not in settings
+
+
+def test_a_deny_maintenance_period_holds_the_primarys_maintenance_not_the_replicas():
+    period = DenyMaintenancePeriod("2026-12-18", "2027-01-04", "18:00:00")
+    doc = _synth(replace(PROPS, deny_maintenance_period=period, dr_replica=DR))
+    instances = resources(doc, "google_sql_database_instance")
+    assert instances["pace_db"]["settings"]["deny_maintenance_period"] == {
+        "start_date": "2026-12-18",
+        "end_date": "2027-01-04",
+        "time": "18:00:00",
+    }
+    assert "deny_maintenance_period" not in instances["pace_db_dr_replica"]["settings"]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from pace_infra.names import PACE_AI_DB, PACE_DB, EnvNames
-from tests.helpers import resources
+from tests.helpers import only, resources
 
 
 def test_databases_depends_on_what_it_references(synth_dir, environments):
@@ -68,3 +69,57 @@ def test_prod_ai_db_has_the_memory_for_pgvector(environments):
     prod = next(env for env in environments if env.name == "prod")
     memory_mib = int(prod.databases.pace_ai_db.tier.rsplit("-", 1)[1])
     assert memory_mib >= 2 * int(prod.databases.pace_db.tier.rsplit("-", 1)[1])
+
+
+def test_prod_databases_restart_on_sunday_01_utc_and_never_in_the_year_end_freeze(stacks):
+    instances = resources(stacks["prod-databases"], "google_sql_database_instance")
+    for key in ("pace_db", "pace_ai_db"):
+        settings = instances[key]["settings"]
+        assert settings["maintenance_window"] == {"day": 7, "hour": 1, "update_track": "stable"}
+        assert settings["deny_maintenance_period"] == {
+            "start_date": "2026-12-18",
+            "end_date": "2027-01-04",
+            "time": "18:00:00",
+        }
+
+
+def test_staging_databases_are_maintained_a_day_before_prods(stacks):
+    for key in ("pace_db", "pace_ai_db"):
+        settings = resources(stacks["staging-databases"], "google_sql_database_instance")[key][
+            "settings"
+        ]
+        assert settings["maintenance_window"]["day"] == 6
+
+
+def test_the_databases_hour_is_never_inside_the_clusters_window(stacks, environments):
+    """A Cloud SQL failover while GKE drains nodes would disrupt the applications twice over."""
+    days = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    for env in environments:
+        window = only(stacks[f"{env.name}-gke"], "google_container_cluster")["maintenance_policy"][
+            "recurring_window"
+        ]
+        start = datetime.fromisoformat(window["start_time"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(window["end_time"].replace("Z", "+00:00"))
+        byday = window["recurrence"].split("BYDAY=")[1].split(",")
+        # The cluster's blocks as minutes of the UTC week.
+        blocks = [
+            (days.index(d) * 1440 + start.hour * 60 + start.minute, end - start) for d in byday
+        ]
+        for instance in resources(
+            stacks[f"{env.name}-databases"], "google_sql_database_instance"
+        ).values():
+            if "maintenance_window" not in instance["settings"]:
+                continue  # a replica: maintained with its primary
+            sql = instance["settings"]["maintenance_window"]
+            hour = ((sql["day"] - 1) * 1440 + sql["hour"] * 60, 60)  # start, minutes
+            for block_start, length in blocks:
+                block_end = block_start + int(length.total_seconds() // 60)
+                for shift in (-10080, 0, 10080):
+                    assert (
+                        hour[0] + hour[1] <= block_start + shift or hour[0] >= block_end + shift
+                    ), env.name
+
+
+def test_dev_databases_have_no_deny_period(stacks):
+    for instance in resources(stacks["dev-databases"], "google_sql_database_instance").values():
+        assert "deny_maintenance_period" not in instance["settings"]

@@ -95,3 +95,25 @@ def test_each_application_has_its_own_gsa_bound_to_its_ksa_in_the_trust_plane(st
             "web_saname}": f"{pool}[{namespace('web')}/{namespace('web')}]",
             "ai_saname}": f"{pool}[{namespace('ai')}/{namespace('ai')}]",
         }
+
+
+def test_prod_cluster_upgrades_on_weekend_nights_and_never_in_the_year_end_freeze(stacks):
+    policy = only(stacks["prod-gke"], "google_container_cluster")["maintenance_policy"]
+    assert policy["recurring_window"] == {
+        "start_time": "2025-01-04T02:00:00Z",
+        "end_time": "2025-01-04T08:00:00Z",
+        "recurrence": "FREQ=WEEKLY;BYDAY=SA,SU",
+    }
+    assert policy["maintenance_exclusion"] == [
+        {
+            "exclusion_name": "year-end-2026",
+            "start_time": "2026-12-18T18:00:00Z",
+            "end_time": "2027-01-04T08:00:00Z",
+            "exclusion_options": {"scope": "NO_UPGRADES"},
+        }
+    ]
+
+
+def test_an_environment_without_a_freeze_has_no_exclusion(stacks):
+    policy = only(stacks["dev-gke"], "google_container_cluster")["maintenance_policy"]
+    assert "maintenance_exclusion" not in policy

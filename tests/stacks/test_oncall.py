@@ -85,3 +85,21 @@ def test_pagerduty_token_only_from_the_environment(stacks, synth_dir):
         text = path.read_text()
         assert not re.search(r'"service_key"\s*:\s*"(?!\$\{)', text), path.name
         assert not re.search(r'"integration_key"\s*:\s*"', text), path.name
+
+
+def test_prod_support_hours_and_rotations_are_the_calendars(stacks):
+    services = resources(stacks["prod-oncall"], "pagerduty_service").values()
+    hours = [s["support_hours"] for s in services if "support_hours" in s]
+    assert hours and all(
+        h
+        == {
+            "type": "fixed_time_per_day",
+            "time_zone": "Europe/London",
+            "start_time": "09:00:00",
+            "end_time": "17:30:00",
+            "days_of_week": [1, 2, 3, 4, 5],
+        }
+        for h in hours
+    )
+    schedules = resources(stacks["prod-oncall"], "pagerduty_schedule").values()
+    assert {s["time_zone"] for s in schedules} == {"Europe/London"}

@@ -97,3 +97,28 @@ def test_argocd_applications_follow_gitops_config(stacks, environments):
             by_name(stacks[f"{env.name}-platform"], "helm_release", "argocd")["values"][0]
         )
         assert ("redis-ha" in argocd) is env.platform.argocd_ha
+
+
+def _sync_windows(stacks, env: str) -> list[dict] | None:
+    apps_release = by_name(stacks[f"{env}-platform"], "helm_release", "pace-apps")
+    return json.loads(apps_release["values"][0])["projects"]["pace"].get("syncWindows")
+
+
+def test_prod_denies_automated_syncs_in_the_year_end_freeze_but_not_manual_ones(stacks):
+    assert _sync_windows(stacks, "prod") == [
+        {
+            "kind": "deny",
+            "schedule": "0 18 18 12 *",
+            "duration": "398h",  # to 2027-01-04T08:00 London (GMT) time
+            "timeZone": "UTC",
+            "applications": ["pace-web", "pace-ai"],
+            "manualSync": True,
+            "description": "Freeze year-end-2026: 2026-12-18T18:00 to 2027-01-04T08:00 "
+            "Europe/London; sync by hand for a hotfix",
+        }
+    ]
+
+
+def test_staging_keeps_syncing_in_its_freeze_and_dev_has_none(stacks):
+    assert _sync_windows(stacks, "staging") is None
+    assert _sync_windows(stacks, "dev") is None

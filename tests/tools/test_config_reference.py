@@ -24,12 +24,17 @@ from pace_infra.tools.config_reference import (
 )
 from tests.conftest import REPO
 
+# What config derives for the services from the calendar: props, never keys of a file.
+DERIVED = ("pace_infra.config.schedules",)
+
 
 def _schema_classes() -> list[type]:
     """Every dataclass defined in a module of pace_infra.config, wherever the schema moves."""
     found: dict[str, type] = {}
     for info in pkgutil.walk_packages(pace_infra.config.__path__, "pace_infra.config."):
         if info.name.endswith(".__main__"):  # the CLI entry point: importing it runs it
+            continue
+        if info.name in DERIVED:
             continue
         module = importlib.import_module(info.name)
         for value in vars(module).values():
@@ -84,7 +89,7 @@ def test_every_field_of_every_schema_dataclass_is_documented():
         }
         missing = expected - documented[cls.__name__]
         assert not missing, f"{cls.__name__}: {sorted(missing)} not documented"
-    assert {"MaintenanceWindow", "BackupPolicy", "SqlMaintenanceWindow"} <= flat_groups
+    assert "BackupPolicy" in flat_groups
 
 
 def test_a_field_that_is_not_a_yaml_key_is_left_out():
