@@ -33,6 +33,7 @@ from pace_infra.config.values import (
     SqlInstanceSize,
     SqlMaintenanceWindow,
 )
+from pace_infra.config.values_protection import LogicalExports, RestoreDrill
 from pace_infra.regions import GCP_REGIONS
 
 Tier = Literal["dev", "staging", "prod"]
@@ -185,6 +186,10 @@ class DatabasesConfig:
     # The DR region of both databases: a cross-region read replica of each (promote it if the
     # region is lost) and their backups stored there. Unset: no replica, backups in the region.
     dr_replica_region: str | None = None
+    # Daily SQL dumps of both databases into a retention-locked bucket in another region.
+    exports: LogicalExports = field(default_factory=LogicalExports)
+    # Weekly point-in-time clones of both databases, timed against the RTO, then deleted.
+    restore_drill: RestoreDrill = field(default_factory=RestoreDrill)
 
     def __post_init__(self) -> None:
         region = self.dr_replica_region
@@ -193,6 +198,11 @@ class DatabasesConfig:
             "dr_replica_region",
             f"{region!r} is not a Google Cloud region",
         )
+
+    @property
+    def exports_region(self) -> str | None:
+        """Where the logical exports are kept: their own region, else the DR region."""
+        return self.exports.bucket_region or self.dr_replica_region
 
 
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,9}$")

@@ -10,6 +10,7 @@ from ipaddress import IPv4Network
 from typing import Literal
 
 from pace_infra.config.checks import (
+    CRON,
     EMAIL,
     SLUG,
     is_time_zone,
@@ -128,8 +129,6 @@ PROXY_SIZE = WorkloadSize(
 
 # Argo CD parses a window's schedule as a 5-field cron and its duration with Go's
 # time.ParseDuration (SyncWindow.Validate, pkg/apis/application/v1alpha1/types.go at v3.1.8).
-_CRON_FIELD = r"[0-9*,/-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
 _GO_DURATION = re.compile(r"^(?=\d)(\d+h)?(\d+m)?(\d+s)?$")
 _GPG_KEY_ID = re.compile(r"^([0-9A-F]{16}|[0-9A-F]{40})$")
 
@@ -149,7 +148,7 @@ class SyncWindow:
     description: str = ""
 
     def __post_init__(self) -> None:
-        require(bool(_CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
+        require(bool(CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
         require(
             bool(_GO_DURATION.match(self.duration)),
             "duration",
