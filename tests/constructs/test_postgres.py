@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cdktf
 import pytest
 
 from pace_infra.config.values import BackupPolicy, SqlInstanceSize
@@ -293,3 +294,15 @@ def test_without_a_dr_region_backups_stay_in_the_region_and_nothing_names_a_repl
     assert instance["settings"]["backup_configuration"]["location"] == "europe-west2"
     titles = {g["condition"]["title"] for g in resources(doc, "google_project_iam_member").values()}
     assert titles == {"only pace-t-db"}
+
+
+def test_the_instances_own_service_account_is_a_handle():
+    # Cloud SQL writes exports as it: the exports bucket's writer (cicd) is this reference.
+    def build(stack):
+        created = PostgresInstance(stack, "pace-db", props=PROPS)
+        cdktf.TerraformOutput(stack, "sa", value=created.service_account_email)
+
+    doc = synth_construct(build)
+    assert doc["output"]["sa"]["value"] == (
+        "${google_sql_database_instance.pace_db.service_account_email_address}"
+    )

@@ -68,3 +68,38 @@ def test_prod_ai_db_has_the_memory_for_pgvector(environments):
     prod = next(env for env in environments if env.name == "prod")
     memory_mib = int(prod.databases.pace_ai_db.tier.rsplit("-", 1)[1])
     assert memory_mib >= 2 * int(prod.databases.pace_db.tier.rsplit("-", 1)[1])
+
+
+def test_the_jobs_export_and_drill_the_stacks_instances_where_config_says(stacks, environments):
+    for env in environments:
+        doc = stacks[f"{env.name}-databases"]
+        names = EnvNames(env.name)
+        workflows = {
+            w["name"]: w["user_env_vars"]
+            for w in resources(doc, "google_workflows_workflow").values()
+        }
+        expected = set()
+        if env.databases.exports.enabled:
+            expected.add(names.database_export)
+        if env.databases.restore_drill.enabled:
+            expected.add(names.restore_drill)
+        assert set(workflows) == expected, env.name
+        instances = [names.database_instance(PACE_DB), names.database_instance(PACE_AI_DB)]
+        if names.restore_drill in workflows:
+            drill = workflows[names.restore_drill]
+            assert [d["instance"] for d in json.loads(drill["PACE_DRILLS"])] == instances
+            # The clones take their IP from the network stack's PSA range.
+            assert "cross-stack-reference-input-" in drill["PACE_ALLOCATED_IP_RANGE"]
+        if names.database_export in workflows:
+            export = workflows[names.database_export]
+            assert [e["instance"] for e in json.loads(export["PACE_EXPORTS"])] == instances
+
+
+def test_no_instance_of_the_stack_is_named_like_a_drill_scratch_instance(stacks, environments):
+    # The drill's account may change and delete instances named with this prefix.
+    for env in environments:
+        prefix = EnvNames(env.name).drill_scratch_prefix
+        for instance in resources(
+            stacks[f"{env.name}-databases"], "google_sql_database_instance"
+        ).values():
+            assert not instance["name"].startswith(prefix), instance["name"]
