@@ -213,7 +213,7 @@ class Execution:
             raise _Return(self._value(body["return"], scopes))
         elif "steps" in keys:
             self._steps(body["steps"], scopes)
-        else:
+        elif keys != {"next"}:
             raise Unsupported(f"step with {sorted(keys)}")
         if "next" in keys and "switch" not in keys:
             raise _Next(body["next"])
