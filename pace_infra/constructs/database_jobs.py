@@ -11,8 +11,10 @@ From the provider at v6.50.0 (checked by reading it):
 - google_workflows_workflow: `deletion_protection` defaults to true and is Terraform's own;
   source_contents, service_account and user_env_vars update in place (a new revision); the id
   is projects/{project}/locations/{region}/workflows/{name}, what the execution API takes.
-- google_cloud_scheduler_job: `oauth_token.scope` left empty plans a diff against the default
-  the API returns unless it is suppressed; it is written out here (cloud-platform).
+- google_cloud_scheduler_job: an empty `oauth_token.scope` means cloud-platform (the provider
+  suppresses the diff against what the API returns, authHeaderDiffSuppress); it is written out
+  here all the same, so the token's scope is on the page. The job's account must be in the
+  job's project, and whoever creates the job must be able to act as it.
 - google_monitoring_metric_descriptor: type, kinds and labels are ForceNew; defining it before
   the first write lets the drill alert name it, and fixes its kind (a first write would
   otherwise create it with whatever the write implies).
@@ -119,18 +121,26 @@ class DatabaseJobs(Construct):
         if not (exports.enabled or drill.enabled):
             self.accounts: tuple[str, ...] = ()
             return
-        self.scheduler_account = self._account(
-            "scheduler", props.names.scheduler_account, "Starts the database workflows"
+        scheduler = self._account(
+            "scheduler",
+            props.names.scheduler_account,
+            "Starts the database workflows",
+            "Cloud Scheduler starts the database workflows as this account.",
         )
+        self.scheduler_account = scheduler
         if exports.enabled:
             self.export_account = self._account(
-                "export", props.names.export, "Logical exports of the databases"
+                "export",
+                props.names.export,
+                "Logical exports of the databases",
+                "The export workflow runs as this account.",
             )
             self._job(
                 "export",
                 props.names.export,
                 DATABASE_EXPORT,
                 self.export_account,
+                scheduler,
                 exports.schedule,
                 {
                     "PACE_EXPORTS": json.dumps(
@@ -142,13 +152,17 @@ class DatabaseJobs(Construct):
             )
         if drill.enabled:
             self.drill_account = self._account(
-                "drill", props.names.drill, "Restore drills of the databases"
+                "drill",
+                props.names.drill,
+                "Restore drills of the databases",
+                "The restore drill workflow runs as this account.",
             )
             self._job(
                 "drill",
                 props.names.drill,
                 RESTORE_DRILL,
                 self.drill_account,
+                scheduler,
                 drill.schedule,
                 {
                     "PACE_DRILLS": json.dumps(
@@ -190,13 +204,13 @@ class DatabaseJobs(Construct):
             if email
         )
 
-    def _account(self, key: str, account_id: str, display_name: str) -> str:
+    def _account(self, key: str, account_id: str, display_name: str, description: str) -> str:
         account = ServiceAccount(
             self,
             f"{key}-sa",
             account_id=account_id,
             display_name=display_name,
-            description=f"{display_name} (Cloud Workflows, started by Cloud Scheduler).",
+            description=description,
         )
         # A replaced account gets a new unique id and loses every grant made to the old one.
         account.override_logical_id(f"database_{key}_sa")
@@ -208,6 +222,7 @@ class DatabaseJobs(Construct):
         name: str,
         workflow_source: str,
         account: str,
+        invoker: str,
         schedule: str,
         env: Mapping[str, str],
     ) -> None:
@@ -238,7 +253,7 @@ class DatabaseJobs(Construct):
                 uri=f"https://workflowexecutions.googleapis.com/v1/{workflow.id}/executions",
                 http_method="POST",
                 oauth_token=CloudSchedulerJobHttpTargetOauthToken(
-                    service_account_email=self.scheduler_account or "",
+                    service_account_email=invoker,
                     scope=CLOUD_PLATFORM,
                 ),
             ),
