@@ -92,6 +92,22 @@ PACE_DB = Database("pace-db", "pace", "web")
 PACE_AI_DB = Database("pace-ai-db", "pace_ai", "ai")
 
 
+# The metric each restore drill writes: how long one clone took to become RUNNABLE (seconds),
+# labelled with the instance it cloned. The drill workflow writes it, the drill alert reads it.
+RESTORE_DRILL_METRIC = "custom.googleapis.com/pace/restore_drill/duration_seconds"
+RESTORE_DRILL_METRIC_LABEL = "source_instance"
+# Custom roles of the database jobs (created in the trust plane, granted to the jobs' accounts).
+EXPORTER_ROLE = "paceDatabaseExporter"
+DRILL_SOURCE_ROLE = "paceRestoreDrillSource"
+DRILL_SCRATCH_ROLE = "paceRestoreDrillScratch"
+
+
+def database_exports_bucket(project_id: str) -> str:
+    """The bucket logical exports go to: named by the project, so that the global bucket
+    namespace has it free (project ids are unique)."""
+    return f"{project_id}-db-exports"
+
+
 # Which image connects to which database (through its Cloud SQL Auth Proxy sidecar).
 IMAGE_DATABASE: dict[str, Database] = {"pace-web": PACE_DB, "pace-ai-backend": PACE_AI_DB}
 
@@ -135,6 +151,31 @@ class EnvNames:
         if dr_promoted:
             return self.database_dr_replica(database)
         return self.database_instance(database)
+
+    @property
+    def database_export(self) -> str:
+        """The export job: its workflow, scheduler job and service account."""
+        return self.resource("db-export")
+
+    @property
+    def restore_drill(self) -> str:
+        """The restore drill: its workflow, scheduler job and service account."""
+        return self.resource("db-drill")
+
+    @property
+    def database_jobs_scheduler(self) -> str:
+        """The service account Cloud Scheduler starts the database workflows as."""
+        return self.resource("db-scheduler")
+
+    @property
+    def drill_scratch_prefix(self) -> str:
+        """What every scratch instance of a restore drill is named by (a unique suffix per run);
+        the drill's account may change or delete only instances named so."""
+        return self.resource("drill-")
+
+    def drill_scratch_stem(self, database: Database) -> str:
+        """A database's scratch instances: `pace-prod-drill-ai-db-<unix time>` for PACE AI DB."""
+        return self.drill_scratch_prefix + database.key.removeprefix("pace-")
 
     @property
     def edge(self) -> EdgeNames:

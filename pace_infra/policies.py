@@ -30,6 +30,7 @@ LABEL_PATHS: Mapping[str, tuple[str, ...]] = {
     "google_container_cluster": ("resource_labels",),
     "google_container_node_pool": ("node_config", "resource_labels"),
     "google_sql_database_instance": ("settings", "user_labels"),
+    "google_workflows_workflow": ("labels",),
 }
 
 # Stateful resources whose loss is an outage, and the attributes that must be true to protect them.

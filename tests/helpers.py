@@ -165,7 +165,8 @@ def hcl_unsafe_strings(node: object, path: str = "") -> list[str]:
         return [
             p for i, value in enumerate(node) for p in hcl_unsafe_strings(value, f"{path}[{i}]")
         ]
-    if isinstance(node, str) and "${" in node:
+    # `$${` is Terraform's escape of a literal `${` (a Workflows source): no reference.
+    if isinstance(node, str) and "${" in node.replace("$${", ""):
         depth, outside = 0, []
         i = 0
         while i < len(node):

@@ -13,6 +13,7 @@ from pace_infra.names import (
     WORKLOADS,
     EdgeNames,
     EnvNames,
+    database_exports_bucket,
     errors_log_metric,
     namespace,
     pagerduty_service,
@@ -103,3 +104,18 @@ def test_the_federation_provider_is_named_by_project_number_and_pool():
         "projects/123456789012/locations/global/workloadIdentityPools/pace-prod-bitbucket/"
         "providers/bitbucket-pipelines"
     )
+
+
+def test_the_database_jobs_names():
+    assert (PROD.database_export, PROD.restore_drill, PROD.database_jobs_scheduler) == (
+        "pace-prod-db-export",
+        "pace-prod-db-drill",
+        "pace-prod-db-scheduler",
+    )
+    assert PROD.drill_scratch_stem(PACE_AI_DB) == "pace-prod-drill-ai-db"
+    assert PROD.drill_scratch_stem(PACE_DB).startswith(PROD.drill_scratch_prefix)
+    assert database_exports_bucket("pace-crm-prod") == "pace-crm-prod-db-exports"
+    # No real instance may look like a scratch one: the drill may delete those.
+    for database in (PACE_DB, PACE_AI_DB):
+        assert not PROD.database_instance(database).startswith(PROD.drill_scratch_prefix)
+        assert not f"{PROD.database_instance(database)}-dr".startswith(PROD.drill_scratch_prefix)

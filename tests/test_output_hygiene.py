@@ -79,3 +79,5 @@ def test_hcl_scanner_flags_quotes_beside_a_reference():
     assert hcl_unsafe_strings({"f": 'metric.label.check_id="${google_x.y.id}"'}) == [".f"]
     assert hcl_unsafe_strings({"f": '${format("check_id=%q", google_x.y.id)}'}) == []
     assert hcl_unsafe_strings({"f": 'metric.type="kubernetes.io/x"'}) == []
+    # A Workflows source escaped for Terraform holds no reference at all.
+    assert hcl_unsafe_strings({"f": 'a: $${"x" + y}'}) == []

@@ -284,3 +284,19 @@ def test_the_state_bucket_iam_is_applied_by_hand_not_by_the_identity_it_grants(
         for stack in units.pipeline_stacks(env):
             assert "google_storage_bucket_iam_member" not in stacks[stack].get("resource", {})
         assert "cicd" in units.HAND_APPLIED_UNITS
+
+
+def test_every_bucket_keeps_what_is_written_to_it(stacks):
+    """Versioned (the state bucket: every apply is a version to go back to) or retention-locked
+    (the exports bucket: nothing can be replaced or deleted at all within the period; GCS does
+    not combine a retention policy with versioning). CKV_GCP_78 (versioning) is skipped for the
+    second kind, so this is what checks both."""
+    for name, doc in stacks.items():
+        for key, bucket in resources(doc, "google_storage_bucket").items():
+            versioned = bucket.get("versioning", {}).get("enabled") is True
+            retention = bucket.get("retention_policy", {})
+            locked = retention.get("retention_period", 0) > 0 and (
+                retention.get("is_locked") is True or not name.startswith(("prod-", "staging-"))
+            )
+            assert versioned != bool(retention), (name, key)  # one or the other, not both
+            assert versioned or locked, (name, key)

@@ -31,6 +31,10 @@ EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 HH_MM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 HH_MM_SS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
+# A 5-field cron schedule (minute hour day-of-month month day-of-week), digits and `* , / -`
+# only: Argo CD sync windows and Cloud Scheduler (unix-cron) both read it.
+_CRON_FIELD = r"[0-9*,/-]+"
+CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
 # A short lowercase name that can be part of a resource or policy name.
 SLUG = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from pace_infra.config.checks import HH_MM_SS, RFC3339_UTC, is_time_zone, require
+from pace_infra.config.checks import CRON, HH_MM_SS, RFC3339_UTC, is_time_zone, require
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -89,8 +89,6 @@ class DenyMaintenancePeriod:
 
 # Argo CD parses a window's schedule as a 5-field cron and its duration with Go's
 # time.ParseDuration (SyncWindow.Validate, pkg/apis/application/v1alpha1/types.go at v3.1.8).
-_CRON_FIELD = r"[0-9*,/-]+"
-_CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
 _GO_DURATION = re.compile(r"^(?=\d)(\d+h)?(\d+m)?(\d+s)?$")
 
 
@@ -109,7 +107,7 @@ class SyncWindow:
     description: str = ""
 
     def __post_init__(self) -> None:
-        require(bool(_CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
+        require(bool(CRON.match(self.schedule)), "schedule", "must be a 5-field cron schedule")
         require(
             bool(_GO_DURATION.match(self.duration)),
             "duration",

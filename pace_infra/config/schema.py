@@ -33,6 +33,7 @@ from pace_infra.config.values import (
     ReleaseChannel,
     SqlInstanceSize,
 )
+from pace_infra.config.values_protection import LogicalExports, RestoreDrill
 from pace_infra.regions import GCP_REGIONS
 
 Tier = Literal["dev", "staging", "prod"]
@@ -179,6 +180,10 @@ class DatabasesConfig:
     # before the next apply of the databases stack after a promotion by hand, or that plan
     # would replace the promoted instance (docs/operations/restoring-a-database.md).
     dr_promoted: bool = False
+    # Daily SQL dumps of both databases into a retention-locked bucket in another region.
+    exports: LogicalExports = field(default_factory=LogicalExports)
+    # Weekly point-in-time clones of both databases, timed against the RTO, then deleted.
+    restore_drill: RestoreDrill = field(default_factory=RestoreDrill)
 
     def __post_init__(self) -> None:
         region = self.dr_replica_region
@@ -198,6 +203,11 @@ class DatabasesConfig:
         if self.dr_promoted and self.dr_replica_region:
             return self.dr_replica_region
         return primary_region
+
+    @property
+    def exports_region(self) -> str | None:
+        """Where the logical exports are kept: their own region, else the DR region."""
+        return self.exports.bucket_region or self.dr_replica_region
 
 
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,9}$")

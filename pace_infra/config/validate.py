@@ -92,6 +92,41 @@ def _validate_databases(env: Environment, file: str) -> None:
         raise ConfigError(
             file, "databases.dr_replica_region", "must differ from the primary region"
         )
+    _validate_data_protection(env, file)
+
+
+def _validate_data_protection(env: Environment, file: str) -> None:
+    db = env.databases
+    for key, policy, what in (
+        ("exports", db.exports, "the only copy that outlives the project's backups"),
+        ("restore_drill", db.restore_drill, "the only proof that a restore works"),
+    ):
+        if env.protected and not policy.enabled and not policy.off_reason:
+            raise ConfigError(
+                file,
+                f"databases.{key}.enabled",
+                f"false needs databases.{key}.off_reason in a {env.tier} environment ({what})",
+            )
+    exports = db.exports
+    if not exports.enabled:
+        return
+    region = db.exports_region
+    if region is None:
+        raise ConfigError(
+            file,
+            "databases.exports.bucket_region",
+            "required without databases.dr_replica_region (exports go to another region)",
+        )
+    if region == env.region:
+        raise ConfigError(
+            file, "databases.exports.bucket_region", "must differ from the primary region"
+        )
+    if env.tier == "prod" and not exports.lock_retention:
+        raise ConfigError(
+            file,
+            "databases.exports.lock_retention",
+            "must be true in prod (nobody may shorten the exports' retention)",
+        )
 
 
 def _validate_applications(env: Environment, file: str) -> None:

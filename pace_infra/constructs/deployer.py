@@ -92,6 +92,12 @@ RESOURCE_ROLES: Mapping[str, str | None] = {
     "google_monitoring_custom_service": "roles/monitoring.admin",
     "google_monitoring_slo": "roles/monitoring.admin",
     "google_monitoring_dashboard": "roles/monitoring.admin",
+    # The restore drill's duration metric (monitoring.metricDescriptors.*).
+    "google_monitoring_metric_descriptor": "roles/monitoring.admin",
+    # The database jobs: workflows and their schedules (+ actAs on the jobs' accounts, granted
+    # on those accounts only, below). What the accounts may do is granted by an admin (cicd).
+    "google_workflows_workflow": "roles/workflows.editor",
+    "google_cloud_scheduler_job": "roles/cloudscheduler.admin",
     **dict.fromkeys(KUBERNETES_TYPES, _KUBERNETES),
     **dict.fromkeys(NON_GOOGLE_TYPES),
 }
@@ -142,7 +148,8 @@ class DeployerProps:
     project_id: str
     state_bucket: str
     principal: str  # the principalSet of the Bitbucket deployment environment
-    # Service accounts it attaches to resources (the GKE node SA): actAs on these only.
+    # Service accounts it attaches to resources (the GKE node SA, the database jobs' accounts):
+    # actAs on these only.
     acts_as: tuple[str, ...] = ()  # service account emails
 
 

@@ -105,6 +105,10 @@ READ_ROLES: Mapping[str, str | None] = {
     "google_monitoring_custom_service": "roles/monitoring.viewer",
     "google_monitoring_slo": "roles/monitoring.viewer",
     "google_monitoring_dashboard": "roles/monitoring.viewer",
+    "google_monitoring_metric_descriptor": "roles/monitoring.viewer",
+    # Workflows' definitions and executions (the jobs' arguments and results hold no data).
+    "google_workflows_workflow": "roles/workflows.viewer",
+    "google_cloud_scheduler_job": "roles/cloudscheduler.viewer",
     "google_artifact_registry_repository": PLAN_READER,
     "google_secret_manager_secret": "roles/secretmanager.viewer",
     "google_binary_authorization_policy": "roles/binaryauthorization.policyViewer",

@@ -226,8 +226,9 @@ def _primary_settings(
 class PostgresInstance(Construct):
     """Instance + its database (+ a cross-region DR replica where asked). Verb: `grant_connect`.
     Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
-    `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica),
-    `serving_name` (the instance the applications use: the replica once promoted).
+    `private_ip`, `database_name`, `service_account_email`, `replica_connection_name` (None
+    without a DR replica), `serving_name` (the instance the applications use: the replica once
+    promoted).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
@@ -273,6 +274,9 @@ class PostgresInstance(Construct):
         self.instance_name: str = instance.name
         self.connection_name: str = instance.connection_name
         self.private_ip: str = instance.private_ip_address
+        # The instance's own service account: Cloud SQL reads and writes Cloud Storage as it
+        # (exports, imports). Computed by the API (service_account_email_address at v6.50.0).
+        self.service_account_email: str = instance.service_account_email_address
         self.database_name: str = database.name
         self.replica_connection_name: str | None = None
         # The instance the applications use: the replica once it has been promoted.

@@ -12,7 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pace_infra.config import Thresholds
-from pace_infra.monitoring.database_alerts import database_alerts
+from pace_infra.monitoring.database_alerts import (
+    DrillWatch,
+    database_alerts,
+    restore_drill_alert,
+)
 from pace_infra.monitoring.filters import (
     LB_REQUESTS,
     SERVER_ERRORS,
@@ -36,6 +40,8 @@ class CatalogInputs:
     uptime_checks: Mapping[str, tuple[str, str]]  # name -> (system, check id)
     log_metrics: Mapping[str, str]  # log metric name -> metric type
     slo_names: Mapping[str, str]  # "<app>-availability|latency" -> SLO resource name
+    # The restore drill, where the environment has one.
+    restore_drill: DrillWatch | None = None
 
 
 def _workload_alerts(system: str, namespace: str, t: Thresholds) -> list[AlertSpec]:
@@ -219,6 +225,9 @@ def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
         error_logs = _error_logs("data", metric_type, instance, t)
         specs.append(replace(error_logs, key=f"data-{instance}-error-logs"))
         specs.extend(database_alerts(inputs.project_id, instance, max_connections, t))
+    drill = inputs.restore_drill
+    for instance in drill.instances if drill else ():
+        specs.append(restore_drill_alert(instance, drill))
     for name, (system, check_id) in inputs.uptime_checks.items():
         specs.extend(uptime_alerts(name, system, check_id))
     for slo_key, slo_name in inputs.slo_names.items():

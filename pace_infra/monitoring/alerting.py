@@ -1,6 +1,7 @@
 """Alerting: notification channels and Cloud Monitoring alert policies built from typed specs.
 
-Only `condition_threshold` and matched-log conditions: MQL is out of support since 2025-07-22.
+`condition_threshold`, matched-log and, where a threshold cannot say it (a week without a
+restore drill), PromQL conditions: MQL is out of support since 2025-07-22.
 Every policy carries a severity, labels, markdown documentation with a runbook link, auto-close,
 and at least one notification channel.
 """
@@ -17,6 +18,7 @@ from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicyAlertStrategyNotificationRateLimit,
     MonitoringAlertPolicyConditions,
     MonitoringAlertPolicyConditionsConditionMatchedLog,
+    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage,
     MonitoringAlertPolicyConditionsConditionThreshold,
     MonitoringAlertPolicyConditionsConditionThresholdAggregations,
     MonitoringAlertPolicyConditionsConditionThresholdDenominatorAggregations,
@@ -29,7 +31,14 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import (
 )
 from constructs import Construct
 
-from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold, paging_route
+from pace_infra.monitoring.model import (
+    Aggregation,
+    AlertSpec,
+    LogMatch,
+    PromQL,
+    Threshold,
+    paging_route,
+)
 from pace_infra.names import PagingRoute, System, pagerduty_service
 
 AUTO_CLOSE = "1800s"  # an incident whose data stopped arriving closes after 30 minutes
@@ -58,7 +67,18 @@ def _aggregation(cls: type, aggregation: Aggregation) -> object:
     )
 
 
-def _condition(condition: Threshold | LogMatch) -> MonitoringAlertPolicyConditions:
+def _condition(condition: Threshold | LogMatch | PromQL) -> MonitoringAlertPolicyConditions:
+    if isinstance(condition, PromQL):
+        return MonitoringAlertPolicyConditions(
+            display_name=condition.name,
+            condition_prometheus_query_language=(
+                MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage(
+                    query=condition.query,
+                    duration=condition.duration,
+                    evaluation_interval=condition.evaluation_interval,
+                )
+            ),
+        )
     if isinstance(condition, LogMatch):
         return MonitoringAlertPolicyConditions(
             display_name=condition.name,

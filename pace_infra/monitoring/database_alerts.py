@@ -1,11 +1,60 @@
 """What PACE alerts on for each Cloud SQL instance: exhaustion (CPU, memory, disk and its
-forecast, connections against max_connections) and health (down or silent, FAILED)."""
+forecast, connections against max_connections), health (down or silent, FAILED), and recovery
+(its restore drill missing or slower than the RTO)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pace_infra.config import Thresholds
-from pace_infra.monitoring.filters import sql_filter
-from pace_infra.monitoring.model import Aggregation, AlertSpec, Threshold
+from pace_infra.monitoring.filters import promql_metric, sql_filter
+from pace_infra.monitoring.model import Aggregation, AlertSpec, PromQL, Threshold
+from pace_infra.names import RESTORE_DRILL_METRIC, RESTORE_DRILL_METRIC_LABEL
+
+
+@dataclass(frozen=True)
+class DrillWatch:
+    """What the restore drill alerts watch: the drill workflow, the instances it drills, the
+    RTO a drill must beat and how long without a successful drill is too long."""
+
+    workflow: str
+    instances: tuple[str, ...]
+    rto_minutes: int
+    stale_after_days: int
+
+
+def restore_drill_alert(instance: str, watch: DrillWatch) -> AlertSpec:
+    """No successful drill of `instance` in `stale_after_days`, or the slowest drill in that
+    window slower than the RTO. The drill writes one point per success (RESTORE_DRILL_METRIC),
+    so "no success" is the metric's absence, over days: a PromQL range, since a metric-absence
+    condition cannot look back more than 23.5 hours."""
+    series = (
+        f"{promql_metric(RESTORE_DRILL_METRIC)}"
+        f'{{monitored_resource="global",{RESTORE_DRILL_METRIC_LABEL}="{instance}"}}'
+        f"[{watch.stale_after_days}d]"
+    )
+    rto_seconds = watch.rto_minutes * 60
+    return AlertSpec(
+        key=f"data-{instance}-restore-drill",
+        title=f"{instance}: restore drill missing or slower than the RTO",
+        system="data",
+        family="recovery",
+        # Nobody is harmed now: the proof that a restore works is what is missing. WARNING
+        # pages the data team's support-hours service (low urgency outside support hours).
+        severity="WARNING",
+        summary=f"No restore drill of {instance} succeeded in {watch.stale_after_days} days, "
+        f"or one took longer than the RTO ({watch.rto_minutes} minutes).",
+        first_steps=f"- Workflows > {watch.workflow} > Executions: the last runs and their error\n"
+        "- Metrics Explorer: the drill's duration metric, by source_instance",
+        runbook="restore-drill",
+        conditions=[
+            PromQL(name="No successful drill", query=f"absent_over_time({series})"),
+            PromQL(
+                name="Drill slower than the RTO",
+                query=f"max_over_time({series}) > {rto_seconds}",
+            ),
+        ],
+    )
 
 
 def database_alerts(

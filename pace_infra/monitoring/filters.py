@@ -12,6 +12,8 @@ of literals stays a plain string.
 
 from __future__ import annotations
 
+import re
+
 from cdktf import Fn, Token
 
 
@@ -82,3 +84,10 @@ def database_errors_log_filter(project: str, instance: str) -> str:
         'resource.type="cloudsql_database" '
         f'resource.labels.database_id="{project}:{instance}" severity>=ERROR'
     )
+
+
+def promql_metric(metric_type: str) -> str:
+    """A Cloud Monitoring metric type as PromQL names it: the first `/` becomes `:`, every other
+    `/` and `.` becomes `_` (Cloud Monitoring, "Mapping Cloud Monitoring metrics to PromQL")."""
+    domain, _, path = metric_type.partition("/")
+    return re.sub(r"[^A-Za-z0-9_]", "_", domain) + ":" + re.sub(r"[^A-Za-z0-9_]", "_", path)

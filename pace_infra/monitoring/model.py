@@ -13,7 +13,7 @@ from typing import Literal
 
 from pace_infra.names import PagingRoute, System
 
-Family = Literal["error", "exhaustion", "health", "slo", "certificate"]
+Family = Literal["error", "exhaustion", "health", "slo", "certificate", "recovery"]
 Severity = Literal["CRITICAL", "ERROR", "WARNING"]
 
 # Which PagerDuty service an alert pages, by severity. CRITICAL and ERROR (users are affected)
@@ -64,6 +64,21 @@ class LogMatch:
 
 
 @dataclass(frozen=True)
+class PromQL:
+    """A `condition_prometheus_query_language`: every series the query returns is an open
+    incident. For what a threshold cannot say: a metric-absence condition looks back at most
+    23.5 hours (Cloud Monitoring, "Create metric-absence alerting policies"), PromQL-based
+    policies up to 2 years ("PromQL-based alerting policies")."""
+
+    name: str
+    query: str
+    # Both written out: the provider passes them through as the API returns them (v6.50.0), so
+    # an unset one could plan a diff against the API's default.
+    duration: str = "300s"  # true for this long before it fires
+    evaluation_interval: str = "300s"  # a positive multiple of 30 s
+
+
+@dataclass(frozen=True)
 class AlertSpec:
     key: str  # slug: the policy's id and display name suffix
     title: str
@@ -73,7 +88,7 @@ class AlertSpec:
     summary: str  # what it means, first sentence of the documentation
     first_steps: str  # markdown: where to look first
     runbook: str  # file stem under docs/runbooks/
-    conditions: Sequence[Threshold | LogMatch]
+    conditions: Sequence[Threshold | LogMatch | PromQL]
     combiner: Literal["OR", "AND"] = "OR"
     # False: notify the support email only (a notification, not a page).
     page: bool = True

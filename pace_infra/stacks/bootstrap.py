@@ -1,8 +1,8 @@
 """`<env>-bootstrap`: what everything else stands on. Applied by hand, by an admin, first.
 
 The project's APIs, the state bucket, the audit trail (Data Access logs, locked audit log
-bucket), the key GKE encrypts Secrets with and the key CI signs attestations with: none of it
-may be changed by the pipeline.
+bucket), the retention-locked bucket of the databases' logical exports, the key GKE encrypts
+Secrets with and the key CI signs attestations with: none of it may be changed by the pipeline.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from constructs import Construct
 from pace_infra.config import Environment
 from pace_infra.constructs.attestation import SigningKey, SigningKeyProps
 from pace_infra.constructs.audit_trail import AuditTrail, AuditTrailProps
+from pace_infra.constructs.export_bucket import ExportBucket, ExportBucketProps
 from pace_infra.constructs.project_services import ProjectServices, ProjectServicesProps
 from pace_infra.constructs.secrets_key import SecretsKey, SecretsKeyProps, secrets_key_id
 from pace_infra.constructs.state_bucket import StateBucket, StateBucketProps
-from pace_infra.names import EnvNames
+from pace_infra.names import EnvNames, database_exports_bucket
 from pace_infra.stacks.base import PaceStack, system_labels
 
 # Every API the platform's stacks call. cloudresourcemanager and serviceusage are Terraform's own
@@ -25,6 +26,8 @@ PLATFORM_APIS: tuple[str, ...] = (
     "binaryauthorization.googleapis.com",
     "cloudkms.googleapis.com",
     "cloudresourcemanager.googleapis.com",
+    # Starts the database jobs (logical export, restore drill) on their schedules.
+    "cloudscheduler.googleapis.com",
     "cloudtrace.googleapis.com",
     # Binary Authorization attestations are Container Analysis notes and occurrences.
     "containeranalysis.googleapis.com",
@@ -43,6 +46,9 @@ PLATFORM_APIS: tuple[str, ...] = (
     "serviceusage.googleapis.com",
     "sqladmin.googleapis.com",
     "sts.googleapis.com",
+    # The database jobs are Cloud Workflows; Cloud Scheduler starts their executions.
+    "workflowexecutions.googleapis.com",
+    "workflows.googleapis.com",
 )
 
 
@@ -88,6 +94,22 @@ class BootstrapStack(PaceStack):
                 depends_on=(iam_policy_api, apis.enabled["logging.googleapis.com"]),
             ),
         )
+        exports = env.databases.exports
+        if exports.enabled:
+            # Here, not in the databases stack: the pipeline's identity may neither shorten the
+            # retention nor delete the bucket (it holds no storage admin role at all).
+            ExportBucket(
+                self,
+                "database-exports",
+                props=ExportBucketProps(
+                    name=database_exports_bucket(env.project_id),
+                    # validate.py: set, and not the primary region, wherever exports are on.
+                    location=env.databases.exports_region or "",
+                    retention_days=exports.retention_days,
+                    locked=exports.lock_retention,
+                    labels=system_labels("data"),
+                ),
+            )
         secrets_key = SecretsKey(
             self,
             "secrets-key",

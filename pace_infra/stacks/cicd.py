@@ -2,8 +2,9 @@
 
 What decides who may do what lives here: the Bitbucket federation and the CI and deploy
 identities with their grants, the state bucket's IAM, who may act as the application identities
-(Workload Identity bindings), the custom roles the deploy identity holds, the image registry,
-and which images may run.
+(Workload Identity bindings), the custom roles the deploy identity holds, what the database
+jobs may do (their custom roles, the exports bucket's writers), the image registry, and which
+images may run.
 """
 
 from __future__ import annotations
@@ -26,14 +27,21 @@ from pace_infra.constructs.bitbucket_federation import (
     deploy_target,
     push_source,
 )
+from pace_infra.constructs.database_jobs import DatabaseJobs
+from pace_infra.constructs.database_jobs_access import (
+    DatabaseJobsAccess,
+    DatabaseJobsAccessProps,
+)
 from pace_infra.constructs.deployer import Deployer, DeployerProps
 from pace_infra.constructs.gitops_credential import GitopsCredential, GitopsCredentialProps
 from pace_infra.constructs.gke import GkeCluster
 from pace_infra.constructs.planner import Planner, PlannerProps
+from pace_infra.constructs.postgres import PostgresInstance
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.names import IMAGE_REPOSITORY_ID
+from pace_infra.names import IMAGE_REPOSITORY_ID, database_exports_bucket
 from pace_infra.stacks.base import PaceStack, earlier, system_labels
 from pace_infra.stacks.bootstrap import attestor_key
+from pace_infra.stacks.databases import DatabasesStack
 from pace_infra.stacks.gke import GkeStack
 
 
@@ -49,7 +57,15 @@ class CicdStack(PaceStack):
         cls, scope: Construct, env: Environment, built: Mapping[str, PaceStack]
     ) -> CicdStack:
         gke = earlier(built, "gke", GkeStack)
-        return cls(scope, env, gke.cluster, (gke.web_identity, gke.ai_identity))
+        databases = earlier(built, "databases", DatabasesStack)
+        return cls(
+            scope,
+            env,
+            gke.cluster,
+            (gke.web_identity, gke.ai_identity),
+            databases.instances,
+            databases.jobs,
+        )
 
     def __init__(
         self,
@@ -57,6 +73,8 @@ class CicdStack(PaceStack):
         env: Environment,
         cluster: GkeCluster,
         workload_identities: Sequence[WorkloadServiceAccount],
+        databases: Sequence[PostgresInstance],
+        jobs: DatabaseJobs,
     ) -> None:
         super().__init__(scope, env, "cicd")
         # Who may act as each application identity: only its Kubernetes service account.
@@ -106,7 +124,24 @@ class CicdStack(PaceStack):
                         cicd.release_branch,
                     ),
                 ),
-                acts_as=(cluster.node_service_account_email,),
+                # The node SA (node pools), and the database jobs' accounts (their workflows
+                # and schedules run as them).
+                acts_as=(cluster.node_service_account_email, *jobs.accounts),
+            ),
+        )
+        DatabaseJobsAccess(
+            self,
+            "database-jobs",
+            props=DatabaseJobsAccessProps(
+                project_id=env.project_id,
+                instances=tuple(db.name for db in databases),
+                scratch_prefix=self.names.drill_scratch_prefix,
+                # The bootstrap stack's bucket, by name: bootstrap's state is read by no stack.
+                export_bucket=database_exports_bucket(env.project_id),
+                instance_service_accounts=tuple(db.service_account_email for db in databases),
+                export_account=jobs.export_account,
+                drill_account=jobs.drill_account,
+                scheduler_account=jobs.scheduler_account,
             ),
         )
         # Read-only plans for pull requests and drift checks: any pipeline of this repository.

@@ -7,17 +7,31 @@ from collections.abc import Mapping
 from constructs import Construct
 
 from pace_infra.config import Environment, SqlInstanceSize
+from pace_infra.constructs.database_jobs import (
+    DatabaseJobNames,
+    DatabaseJobs,
+    DatabaseJobsProps,
+    JobTarget,
+)
 from pace_infra.constructs.network import Network
 from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.names import PACE_AI_DB, PACE_DB, Database
+from pace_infra.names import (
+    PACE_AI_DB,
+    PACE_DB,
+    RESTORE_DRILL_METRIC,
+    RESTORE_DRILL_METRIC_LABEL,
+    Database,
+    database_exports_bucket,
+)
 from pace_infra.stacks.base import PaceStack, earlier, system_labels
 from pace_infra.stacks.gke import GkeStack
 from pace_infra.stacks.network import NetworkStack
 
 
 class DatabasesStack(PaceStack):
-    """Handles: `pace_db` and `pace_ai_db` (PostgresInstance), `instances` (both)."""
+    """Handles: `pace_db` and `pace_ai_db` (PostgresInstance), `instances` (both), `jobs`
+    (DatabaseJobs: the logical export and the restore drill of both)."""
 
     def __init__(
         self,
@@ -69,6 +83,35 @@ class DatabasesStack(PaceStack):
         self.pace_ai_db = instance(PACE_AI_DB, db.pace_ai_db)
         # What the monitoring stack watches: the instances the applications use.
         self.instances: tuple[PostgresInstance, ...] = (self.pace_db, self.pace_ai_db)
+        self.jobs = DatabaseJobs(
+            self,
+            "jobs",
+            props=DatabaseJobsProps(
+                project_id=env.project_id,
+                region=env.region,
+                targets=tuple(
+                    JobTarget(
+                        instance=self.names.database_instance(database),
+                        database=database.database,
+                        scratch_stem=self.names.drill_scratch_stem(database),
+                    )
+                    for database in (PACE_DB, PACE_AI_DB)
+                ),
+                names=DatabaseJobNames(
+                    export=self.names.database_export,
+                    drill=self.names.restore_drill,
+                    scheduler_account=self.names.database_jobs_scheduler,
+                ),
+                export_bucket=database_exports_bucket(env.project_id),
+                allocated_ip_range=network.psa_range_name,
+                metric_type=RESTORE_DRILL_METRIC,
+                metric_label=RESTORE_DRILL_METRIC_LABEL,
+                exports=db.exports,
+                restore_drill=db.restore_drill,
+                deletion_protection=env.deletion_protection,
+                labels=system_labels("data"),
+            ),
+        )
 
     @classmethod
     def from_units(

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from constructs import Construct
 
 from pace_infra.config import Environment
+from pace_infra.constructs.database_jobs import DatabaseJobs
 from pace_infra.constructs.postgres import PostgresInstance
 from pace_infra.constructs.telemetry import TelemetryWriter, TelemetryWriterProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
@@ -14,6 +15,7 @@ from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
+from pace_infra.monitoring.database_alerts import DrillWatch
 from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
 from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
 from pace_infra.monitoring.signals import Signals, SignalsProps
@@ -33,8 +35,16 @@ class MonitoringStack(PaceStack):
         # Where PagerDuty is off there is no oncall stack: alerts go to the support email only.
         oncall = built.get("oncall")
         integration_keys = earlier(built, "oncall", OncallStack).integration_keys if oncall else {}
-        databases = earlier(built, "databases", DatabasesStack).instances
-        return cls(scope, env, integration_keys, databases, gke.web_identity, gke.ai_identity)
+        databases = earlier(built, "databases", DatabasesStack)
+        return cls(
+            scope,
+            env,
+            integration_keys,
+            databases.instances,
+            gke.web_identity,
+            gke.ai_identity,
+            databases.jobs,
+        )
 
     def __init__(
         self,
@@ -44,6 +54,7 @@ class MonitoringStack(PaceStack):
         databases: Sequence[PostgresInstance],
         web_identity: WorkloadServiceAccount,
         ai_identity: WorkloadServiceAccount,
+        jobs: DatabaseJobs,
     ) -> None:
         super().__init__(scope, env, "monitoring")
         monitoring = env.monitoring
@@ -80,6 +91,16 @@ class MonitoringStack(PaceStack):
                 },
                 log_metrics=signals.log_metric_types,
                 slo_names=levels.slo_names,
+                restore_drill=(
+                    DrillWatch(
+                        workflow=self.names.restore_drill,
+                        instances=jobs.drilled,
+                        rto_minutes=env.databases.restore_drill.rto_minutes,
+                        stale_after_days=env.databases.restore_drill.stale_after_days,
+                    )
+                    if jobs.drilled
+                    else None
+                ),
             )
         )
         Alerting(

@@ -92,5 +92,7 @@ def test_environment_records_its_source_file(environments):
 
 def test_optional_setting_may_be_null(tmp_path):
     data = set_key(raw("prod"), "databases.dr_replica_region", None)
+    # The exports' region defaults to the DR region: without one, it must be said.
+    data = set_key(data, "databases.exports.bucket_region", "europe-west1")
     (env,) = load_environments(write(tmp_path / "e", {"prod.yaml": data}))
     assert env.databases.dr_replica_region is None

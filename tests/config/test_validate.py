@@ -31,6 +31,16 @@ INVALID = [
     ("staging-drops-backups", "staging", "databases.retain_backups_on_delete", False,
      "must be true in a staging"),
     ("dr-same-region", "prod", "databases.dr_replica_region", "europe-west2", "must differ"),
+    ("prod-no-exports", "prod", "databases.exports", {"enabled": False},
+     "needs databases.exports.off_reason in a prod", "databases.exports.enabled"),
+    ("staging-no-drill", "staging", "databases.restore_drill", {"enabled": False},
+     "needs databases.restore_drill.off_reason in a staging", "databases.restore_drill.enabled"),
+    ("exports-nowhere", "staging", "databases.exports", {"enabled": True},
+     "required without databases.dr_replica_region", "databases.exports.bucket_region"),
+    ("exports-same-region", "prod", "databases.exports", {"bucket_region": "europe-west2"},
+     "must differ from the primary region", "databases.exports.bucket_region"),
+    ("prod-unlocked-exports", "prod", "databases.exports", {"lock_retention": False},
+     "must be true in prod", "databases.exports.lock_retention"),
     ("repo-other-workspace", "dev", "gitops.repo_url", "https://bitbucket.org/other/gitops.git",
      "not in workspace 'pace-crm'"),
     ("prod-not-paging", "prod", "oncall.mode", "low", "prod must page people"),
@@ -65,4 +75,26 @@ def test_a_freeze_holds_until_its_end_and_is_refused_once_it_has_ended():
     assert str(caught.value) == (
         "prod.yaml: calendar.freezes[0].end: 2027-01-04T08:00 (Europe/London) has passed: "
         "remove the ended freeze"
+    )
+
+
+def test_a_protected_tier_may_turn_a_job_off_with_its_reason(tmp_path):
+    data = set_key(
+        raw("prod"), "databases.restore_drill", {"enabled": False, "off_reason": "drilled by hand"}
+    )
+    (env,) = load_environments(write(tmp_path / "e", {"prod.yaml": data}))
+    assert env.databases.restore_drill.off_reason == "drilled by hand"
+
+
+def test_dev_may_turn_the_jobs_off_without_a_reason_and_does():
+    dev = {env.name: env for env in load_environments()}["dev"]
+    assert not dev.databases.exports.enabled and not dev.databases.restore_drill.enabled
+
+
+def test_exports_go_to_the_dr_region_unless_told_otherwise():
+    envs = {env.name: env for env in load_environments()}
+    assert envs["prod"].databases.exports_region == envs["prod"].databases.dr_replica_region
+    assert envs["staging"].databases.exports_region == "europe-west1"
+    assert all(
+        e.databases.exports_region != e.region for e in envs.values() if e.databases.exports.enabled
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import cdktf
 import pytest
 
 from pace_infra.config.schedules import DenyMaintenancePeriod, SqlMaintenanceWindow
@@ -345,3 +346,15 @@ def test_a_deny_maintenance_period_holds_the_primarys_maintenance_not_the_replic
         "time": "18:00:00",
     }
     assert "deny_maintenance_period" not in instances["pace_db_dr_replica"]["settings"]
+
+
+def test_the_instances_own_service_account_is_a_handle():
+    # Cloud SQL writes exports as it: the exports bucket's writer (cicd) is this reference.
+    def build(stack):
+        created = PostgresInstance(stack, "pace-db", props=PROPS)
+        cdktf.TerraformOutput(stack, "sa", value=created.service_account_email)
+
+    doc = synth_construct(build)
+    assert doc["output"]["sa"]["value"] == (
+        "${google_sql_database_instance.pace_db.service_account_email_address}"
+    )

@@ -218,3 +218,13 @@ def test_every_alert_has_conditions_and_an_and_combines_at_least_two(specs):
         assert all(isinstance(c, Threshold | LogMatch) for c in spec.conditions), spec.key
         if spec.combiner == "AND":
             assert len(spec.conditions) >= 2, spec.key
+
+
+def test_a_restore_drill_alert_for_each_drilled_instance_only_where_there_is_a_drill():
+    from pace_infra.monitoring.database_alerts import DrillWatch
+
+    without = {spec.key for spec in alert_specs(_inputs())}
+    assert not [key for key in without if key.endswith("-restore-drill")]
+    watch = DrillWatch("pace-t-db-drill", ("pace-t-db",), rto_minutes=60, stale_after_days=8)
+    drilled = {spec.key for spec in alert_specs(_inputs(restore_drill=watch))}
+    assert drilled - without == {"data-pace-t-db-restore-drill"}

@@ -128,3 +128,18 @@ def test_ratio_and_forecast_conditions():
     assert threshold["denominator_filter"] == 'metric.type="m"'
     assert threshold["denominator_aggregations"][0]["per_series_aligner"] == "ALIGN_RATE"
     assert threshold["forecast_options"] == {"forecast_horizon": "3600s"}
+
+
+def test_a_promql_condition_is_written_with_its_duration_and_interval():
+    from pace_infra.monitoring.model import PromQL
+
+    doc = _alerting([_spec("a", conditions=[PromQL("p", "absent_over_time(m[8d])")])])
+    (condition,) = _policy(doc, "a")["conditions"]
+    assert condition == {
+        "display_name": "p",
+        "condition_prometheus_query_language": {
+            "query": "absent_over_time(m[8d])",
+            "duration": "300s",
+            "evaluation_interval": "300s",
+        },
+    }

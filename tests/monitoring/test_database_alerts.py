@@ -29,3 +29,22 @@ def test_silence_counts_as_down():
     (condition,) = down.conditions
     assert condition.missing_data == "EVALUATION_MISSING_DATA_ACTIVE"
     assert down.severity == "CRITICAL"
+
+
+def test_the_restore_drill_alert_fires_without_a_drill_for_days_or_on_one_slower_than_the_rto():
+    from pace_infra.monitoring.database_alerts import DrillWatch, restore_drill_alert
+    from pace_infra.monitoring.model import PromQL
+
+    watch = DrillWatch("pace-t-db-drill", ("pace-t-db",), rto_minutes=45, stale_after_days=9)
+    spec = restore_drill_alert("pace-t-db", watch)
+    series = (
+        "custom_googleapis_com:pace_restore_drill_duration_seconds"
+        '{monitored_resource="global",source_instance="pace-t-db"}[9d]'
+    )
+    assert [c.query for c in spec.conditions] == [
+        f"absent_over_time({series})",
+        f"max_over_time({series}) > 2700",
+    ]
+    assert all(isinstance(c, PromQL) for c in spec.conditions)
+    assert (spec.system, spec.severity, spec.runbook) == ("data", "WARNING", "restore-drill")
+    assert "pace-t-db-drill" in spec.first_steps

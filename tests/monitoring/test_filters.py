@@ -61,3 +61,15 @@ def test_sql_filter_names_one_instance_only_when_given_project_and_instance():
 
 def test_container_filter_quotes_the_namespace():
     assert 'resource.label.namespace_name="pace-ai"' in container_filter("pace-ai", "restart_count")
+
+
+def test_a_metric_type_as_promql_names_it():
+    # Cloud Monitoring, "Mapping Cloud Monitoring metrics to PromQL": its own examples.
+    from pace_infra.monitoring.filters import promql_metric
+
+    assert promql_metric("kubernetes.io/container/cpu/limit_cores") == (
+        "kubernetes_io:container_cpu_limit_cores"
+    )
+    assert promql_metric("custom.googleapis.com/pace/restore_drill/duration_seconds") == (
+        "custom_googleapis_com:pace_restore_drill_duration_seconds"
+    )

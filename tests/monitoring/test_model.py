@@ -67,3 +67,10 @@ def test_charts_and_tiles_default_to_the_plain_case():
 def test_values_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         Chart("c", "f").title = "other"  # type: ignore[misc]
+
+
+def test_a_promql_condition_fires_after_five_minutes_evaluated_every_five():
+    from pace_infra.monitoring.model import PromQL
+
+    condition = PromQL("p", "up == 0")
+    assert (condition.duration, condition.evaluation_interval) == ("300s", "300s")

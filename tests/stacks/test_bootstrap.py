@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import only, resources
+from pace_infra.names import database_exports_bucket
+from tests.helpers import resources
 
 # The APIs issue #2 names; bootstrap may enable more (Terraform's own), never fewer.
 REQUIRED_APIS = {
@@ -21,6 +22,10 @@ REQUIRED_APIS = {
         "sts",
         "secretmanager",
         "binaryauthorization",
+        # The database jobs (issue 16): Cloud Workflows started by Cloud Scheduler.
+        "workflows",
+        "workflowexecutions",
+        "cloudscheduler",
     )
 }
 
@@ -33,8 +38,26 @@ def test_bootstrap_state_is_local_with_a_relative_path(stacks, environments):
 
 def test_bootstrap_creates_the_configured_state_bucket(stacks, environments):
     for env in environments:
-        bucket = only(stacks[f"{env.name}-bootstrap"], "google_storage_bucket")
-        assert bucket["name"] == env.state_bucket
+        bucket = resources(stacks[f"{env.name}-bootstrap"], "google_storage_bucket")
+        assert bucket["state_bucket"]["name"] == env.state_bucket
+
+
+def test_bootstrap_creates_the_exports_bucket_where_exports_are_on(stacks, environments):
+    for env in environments:
+        bucket = resources(stacks[f"{env.name}-bootstrap"], "google_storage_bucket").get(
+            "database_exports_bucket"
+        )
+        exports = env.databases.exports
+        if not exports.enabled:
+            assert bucket is None, env.name
+            continue
+        assert bucket["name"] == database_exports_bucket(env.project_id)
+        assert bucket["location"] == env.databases.exports_region.upper() != env.region.upper()
+        assert bucket["retention_policy"] == {
+            "retention_period": exports.retention_days * 86400,
+            "is_locked": exports.lock_retention,
+        }
+    assert {e.name for e in environments if e.databases.exports.enabled} == {"staging", "prod"}
 
 
 def test_bootstrap_enables_every_platform_api(stacks, environments):

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 
-from pace_infra.names import IMAGE_REPOSITORY_ID, EnvNames
+from pace_infra.names import IMAGE_REPOSITORY_ID, EnvNames, database_exports_bucket
 from tests.helpers import only, resources
 
 
 def test_cicd_depends_on_what_it_references(synth_dir, environments):
     manifest = json.loads((synth_dir / "manifest.json").read_text())["stacks"]
     for env in environments:
-        assert manifest[f"{env.name}-cicd"]["dependencies"] == [f"{env.name}-gke"]
+        # The databases stack: its jobs' accounts and instances' service accounts, where the
+        # environment has the jobs.
+        jobs = env.databases.exports.enabled or env.databases.restore_drill.enabled
+        assert sorted(manifest[f"{env.name}-cicd"]["dependencies"]) == sorted(
+            [f"{env.name}-gke", *([f"{env.name}-databases"] if jobs else [])]
+        )
 
 
 def test_cicd_outputs_what_a_pipeline_needs(stacks, environments):
@@ -185,4 +190,38 @@ def test_ci_holds_exactly_its_grants_and_nothing_for_artifact_analysis_sbom_expo
             "containeranalysis.occurrences.create",
             "containeranalysis.occurrences.get",
             "containeranalysis.occurrences.list",
+        ]
+
+
+def test_the_deployer_may_attach_the_database_jobs_accounts_and_no_other(stacks, environments):
+    for env in environments:
+        acts_as = [
+            g["service_account_id"]
+            for g in resources(
+                stacks[f"{env.name}-cicd"], "google_service_account_iam_member"
+            ).values()
+            if g["role"] == "roles/iam.serviceAccountUser"
+        ]
+        jobs = [a for a in acts_as if "google_service_accountdatabase_" in a]
+        expected = 3 if env.databases.exports.enabled or env.databases.restore_drill.enabled else 0
+        assert len(jobs) == expected, env.name
+        assert len(acts_as) == 1 + expected  # and the GKE node SA
+
+
+def test_the_exports_bucket_takes_writes_from_the_instances_only(stacks, environments):
+    for env in environments:
+        grants = [
+            g
+            for g in resources(
+                stacks[f"{env.name}-cicd"], "google_storage_bucket_iam_member"
+            ).values()
+            if g["bucket"] == database_exports_bucket(env.project_id)
+        ]
+        if not env.databases.exports.enabled:
+            assert grants == [], env.name
+            continue
+        assert {g["role"] for g in grants} == {"roles/storage.objectCreator"}
+        assert sorted(g["member"].rsplit("instance", 1)[1] for g in grants) == [
+            "pace_ai_dbservice_account_email_address}",
+            "pace_dbservice_account_email_address}",
         ]

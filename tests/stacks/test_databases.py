@@ -123,3 +123,38 @@ def test_the_databases_hour_is_never_inside_the_clusters_window(stacks, environm
 def test_dev_databases_have_no_deny_period(stacks):
     for instance in resources(stacks["dev-databases"], "google_sql_database_instance").values():
         assert "deny_maintenance_period" not in instance["settings"]
+
+
+def test_the_jobs_export_and_drill_the_stacks_instances_where_config_says(stacks, environments):
+    for env in environments:
+        doc = stacks[f"{env.name}-databases"]
+        names = EnvNames(env.name)
+        workflows = {
+            w["name"]: w["user_env_vars"]
+            for w in resources(doc, "google_workflows_workflow").values()
+        }
+        expected = set()
+        if env.databases.exports.enabled:
+            expected.add(names.database_export)
+        if env.databases.restore_drill.enabled:
+            expected.add(names.restore_drill)
+        assert set(workflows) == expected, env.name
+        instances = [names.database_instance(PACE_DB), names.database_instance(PACE_AI_DB)]
+        if names.restore_drill in workflows:
+            drill = workflows[names.restore_drill]
+            assert [d["instance"] for d in json.loads(drill["PACE_DRILLS"])] == instances
+            # The clones take their IP from the network stack's PSA range.
+            assert "cross-stack-reference-input-" in drill["PACE_ALLOCATED_IP_RANGE"]
+        if names.database_export in workflows:
+            export = workflows[names.database_export]
+            assert [e["instance"] for e in json.loads(export["PACE_EXPORTS"])] == instances
+
+
+def test_no_instance_of_the_stack_is_named_like_a_drill_scratch_instance(stacks, environments):
+    # The drill's account may change and delete instances named with this prefix.
+    for env in environments:
+        prefix = EnvNames(env.name).drill_scratch_prefix
+        for instance in resources(
+            stacks[f"{env.name}-databases"], "google_sql_database_instance"
+        ).values():
+            assert not instance["name"].startswith(prefix), instance["name"]

@@ -7,8 +7,9 @@ import re
 
 import pytest
 
+from pace_infra.monitoring.filters import promql_metric
 from pace_infra.monitoring.model import PAGING_ROUTES
-from pace_infra.names import pagerduty_service
+from pace_infra.names import RESTORE_DRILL_METRIC, pagerduty_service
 from tests.conftest import REPO
 from tests.helpers import filter_text, resources
 
@@ -107,12 +108,43 @@ def test_every_policy_links_an_existing_runbook(stacks, environments):
             assert (REPO / "docs" / "runbooks" / links[0]).is_file(), links[0]
 
 
-def test_conditions_are_threshold_or_log_match_only(stacks, environments):
+def test_conditions_are_threshold_or_log_match_or_the_drills_promql(stacks, environments):
     for env in environments:
         for policy in _policies(stacks, env):
+            allowed = {"condition_threshold", "condition_matched_log"}
+            if policy["user_labels"]["family"] == "recovery":  # a week: beyond a threshold
+                allowed = {"condition_prometheus_query_language"}
             for condition in policy["conditions"]:
                 kinds = set(condition) - {"display_name"}
-                assert kinds <= {"condition_threshold", "condition_matched_log"}, kinds
+                assert kinds <= allowed, kinds
+
+
+def test_restore_drill_alerts_watch_exactly_the_drilled_instances_metric(stacks, environments):
+    for env in environments:
+        databases = stacks[f"{env.name}-databases"]
+        drill = env.databases.restore_drill
+        descriptors = resources(databases, "google_monitoring_metric_descriptor").values()
+        queries = [
+            condition["condition_prometheus_query_language"]["query"]
+            for policy in _policies(stacks, env)
+            if policy["user_labels"]["family"] == "recovery"
+            for condition in policy["conditions"]
+        ]
+        if not drill.enabled:
+            assert (queries, list(descriptors)) == ([], []), env.name
+            continue
+        (descriptor,) = descriptors
+        assert descriptor["type"] == RESTORE_DRILL_METRIC
+        instances = {
+            i["name"]
+            for i in resources(databases, "google_sql_database_instance").values()
+            if "master_instance_name" not in i
+        }
+        watched = {m for q in queries for m in re.findall(r'source_instance="([^"]+)"', q)}
+        assert watched == instances, env.name
+        assert all(promql_metric(RESTORE_DRILL_METRIC) in q for q in queries)
+        assert all(f"[{drill.stale_after_days}d]" in q for q in queries)
+        assert sum(q.endswith(f"> {drill.rto_minutes * 60}") for q in queries) == len(instances)
 
 
 def test_condition_parts_are_valid(stacks, environments):
@@ -120,6 +152,11 @@ def test_condition_parts_are_valid(stacks, environments):
         known = KNOWN_METRICS | _log_metric_types(stacks, env)
         for policy in _policies(stacks, env):
             for condition in policy["conditions"]:
+                promql = condition.get("condition_prometheus_query_language")
+                if promql is not None:
+                    assert _seconds(promql["evaluation_interval"]) % 30 == 0, promql
+                    assert _seconds(promql["duration"]) > 0, promql  # 0 would plan a diff
+                    continue
                 threshold = condition.get("condition_threshold")
                 if threshold is None:
                     assert policy["alert_strategy"]["notification_rate_limit"]["period"]

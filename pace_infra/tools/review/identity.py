@@ -86,6 +86,8 @@ class Resolver:
             return f"projects/{project}/roles/{resource['role_id']}"
         if kind == "google_artifact_registry_repository":
             return str(resource.get("repository_id", name))
+        if kind == "google_sql_database_instance" and attribute == "service_account_email_address":
+            return f"<instance {resource['name']}'s service account>"  # computed by the API
         if kind in ("google_container_analysis_note", "google_binary_authorization_attestor"):
             if attribute == "name":
                 return str(resource["name"])

@@ -69,3 +69,15 @@ def test_the_check_finds_a_pipeline_that_can_act_as_an_application(stacks, envir
     assert escalations([*prod, leak], accounts) == [
         "a pipeline can act as pace-prod-ai@pace-crm-prod.iam.gserviceaccount.com"
     ]
+
+
+def test_an_instances_own_service_account_is_named_by_its_instance(stacks):
+    exporters = [
+        g.principal
+        for g in grants(stacks)
+        if g.stack == "prod-cicd" and g.role == "roles/storage.objectCreator"
+    ]
+    assert sorted(exporters) == [
+        "serviceAccount:<instance pace-prod-ai-db's service account>",
+        "serviceAccount:<instance pace-prod-db's service account>",
+    ]

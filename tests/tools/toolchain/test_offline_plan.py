@@ -28,17 +28,22 @@ def test_a_first_apply_creates_every_resource_and_nothing_else(toolchain, stacks
     assert set(map(tuple, planned.values())) == {("create",)}
 
 
-def test_the_state_bucket_is_planned_as_configured(toolchain, stacks, tmp_path):
+def test_the_buckets_are_planned_as_configured(toolchain, stacks, tmp_path):
     plan = plan_offline(stacks["prod-bootstrap"], tmp_path, toolchain)
-    (bucket,) = (
-        c["change"]["after"]
+    buckets = {
+        c["name"]: c["change"]["after"]
         for c in plan["resource_changes"]
         if c["type"] == "google_storage_bucket"
-    )
+    }
+    bucket = buckets["state_bucket"]
     assert bucket["force_destroy"] is False
     assert bucket["versioning"] == [{"enabled": True}]
     # default_labels reach the planned labels, with the keys as written (managed-by, not _by).
     assert bucket["effective_labels"]["managed-by"] == "cdktf"
+    # The exports bucket: its retention locked as it is created (the provider locks it then).
+    exports = buckets["database_exports_bucket"]
+    assert exports["retention_policy"] == [{"is_locked": True, "retention_period": 35 * 86400}]
+    assert exports["force_destroy"] is False
 
 
 def test_a_stack_reading_remote_state_is_refused_with_the_reason(toolchain, stacks, tmp_path):

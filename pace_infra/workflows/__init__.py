@@ -1,0 +1,1 @@
+"""Cloud Workflows sources (YAML) and their loader."""
