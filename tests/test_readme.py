@@ -113,6 +113,7 @@ def test_the_data_protection_table_is_true_to_the_config(environments):
         "a bad migration, deleted rows",
         "the instance deleted",
         f"the region ({by_name['prod'].region})",
+        "all of the above",
     ]
     assert prod.availability == "REGIONAL" and rows["a zone"][0].startswith("REGIONAL")
     pitr = rows["a bad migration, deleted rows"][0]
@@ -122,8 +123,19 @@ def test_the_data_protection_table_is_true_to_the_config(environments):
     assert prod.backups.retain_on_delete == ("kept after the instance is deleted" in deleted)
     region = rows[f"the region ({by_name['prod'].region})"][0]
     assert region == f"a read replica in {prod.dr_replica_region}, backups stored there"
+    drill = rows["a bad migration, deleted rows"][2]
+    assert prod.restore_drill.enabled
+    assert f"drilled weekly, alert above {prod.restore_drill.rto_minutes} min" in drill
+    exports = rows["all of the above"][0]
+    assert prod.exports.enabled and prod.exports.lock_retention
+    assert exports == (
+        f"a daily SQL dump of each database, kept {prod.exports.retention_days} days "
+        f"in a locked bucket in {prod.exports_region}"
+    )
     staging, dev = by_name["staging"].databases, by_name["dev"].databases
     assert staging.dr_replica_region is None and staging.backups.retain_on_delete
-    assert f"same backups ({staging.backups.retained} kept)" in section
-    assert f"dev keeps {dev.backups.retained} and drops them" in section
+    assert f"same backups ({staging.backups.retained} kept), exports and drills" in section
+    assert staging.exports.enabled and staging.restore_drill.enabled
+    assert f"dev keeps {dev.backups.retained}\nbackups, drops them" in section
     assert not dev.backups.retain_on_delete
+    assert not dev.exports.enabled and not dev.restore_drill.enabled

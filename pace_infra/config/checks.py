@@ -35,6 +35,46 @@ HH_MM_SS = re.compile(r"^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$")
 # only: Argo CD sync windows and Cloud Scheduler (unix-cron) both read it.
 _CRON_FIELD = r"[0-9*,/-]+"
 CRON = re.compile(rf"^{_CRON_FIELD}( {_CRON_FIELD}){{4}}$")
+_WEEK_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _cron_values(field: str, low: int, high: int) -> set[int]:
+    """The values one cron field takes: `*`, `a`, `a-b`, with an optional `/step`, comma-listed."""
+    values: set[int] = set()
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = low, high
+        else:
+            first_text, _, last_text = span.partition("-")
+            first = int(first_text)
+            last = int(last_text) if last_text else (high if step else first)
+        values.update(range(first, last + 1, int(step) if step else 1))
+    return values
+
+
+def cron_week_minutes(schedule: str) -> set[int] | None:
+    """When a 5-field cron fires, as minutes of the week from Monday 00:00; None when it names
+    days of the month or months (then it does not repeat weekly)."""
+    minute, hour, dom, month, dow = schedule.split()
+    if dom != "*" or month != "*":
+        return None
+    # Day of week 0 and 7 are both Sunday in cron; here Monday is day 0.
+    days = {(d - 1) % 7 for d in _cron_values(dow, 0, 7)}
+    return {
+        day * 1440 + h * 60 + m
+        for day in days
+        for h in _cron_values(hour, 0, 23)
+        for m in _cron_values(minute, 0, 59)
+    }
+
+
+def week_minute_text(minute: int) -> str:
+    """`Sun 01:00`: a minute of the week, for a message."""
+    day, rest = divmod(minute, 1440)
+    return f"{_WEEK_DAYS[day]} {rest // 60:02d}:{rest % 60:02d}"
+
+
 # A short lowercase name that can be part of a resource or policy name.
 SLUG = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from pace_infra.config.checks import cpu_cores, memory_bytes
+from pace_infra.config.checks import cpu_cores, cron_week_minutes, memory_bytes, week_minute_text
 from pace_infra.config.loader import ConfigError
 from pace_infra.config.schema import Environment
 from pace_infra.config.schema_delivery import BITBUCKET_REPO
@@ -107,6 +107,7 @@ def _validate_data_protection(env: Environment, file: str) -> None:
                 f"databases.{key}.enabled",
                 f"false needs databases.{key}.off_reason in a {env.tier} environment ({what})",
             )
+    _validate_jobs_miss_maintenance(env, file)
     exports = db.exports
     if not exports.enabled:
         return
@@ -127,6 +128,26 @@ def _validate_data_protection(env: Environment, file: str) -> None:
             "databases.exports.lock_retention",
             "must be true in prod (nobody may shorten the exports' retention)",
         )
+
+
+def _validate_jobs_miss_maintenance(env: Environment, file: str) -> None:
+    """An export or drill started in the databases' maintenance hour meets a restarting instance
+    (the calendar's `sql_window`): Cloud SQL refuses operations on an instance under maintenance."""
+    window = env.calendar.sql_window()
+    start = (window.day - 1) * 1440 + window.hour * 60
+    for key, job in (
+        ("exports", env.databases.exports),
+        ("restore_drill", env.databases.restore_drill),
+    ):
+        fires = cron_week_minutes(job.schedule) if job.enabled else None
+        inside = sorted(m for m in fires or () if start <= m < start + 60)
+        if inside:
+            raise ConfigError(
+                file,
+                f"databases.{key}.schedule",
+                f"fires {week_minute_text(inside[0])} UTC, in the databases' maintenance hour "
+                "(calendar.maintenance): move it",
+            )
 
 
 def _validate_applications(env: Environment, file: str) -> None:

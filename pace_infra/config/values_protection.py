@@ -33,7 +33,9 @@ class LogicalExports:
     enabled: bool = True
     # Why this environment has none; required to turn them off in staging and prod.
     off_reason: str | None = None
-    schedule: str = "0 1 * * *"  # unix-cron, UTC: daily at 01:00, before the 02:00 backup
+    # unix-cron, UTC: daily at 22:00, clear of the databases' maintenance hour (the calendar; a
+    # schedule inside it is refused) and of the 02:00 backup.
+    schedule: str = "0 22 * * *"
     # How long each export can be neither deleted nor replaced (the bucket's retention policy);
     # a lifecycle rule deletes it the day after.
     retention_days: int = 35

@@ -13,9 +13,11 @@ from pace_infra.config.checks import (
     RFC3339_UTC,
     SLUG,
     FieldError,
+    cron_week_minutes,
     is_private,
     require,
     valid_ports,
+    week_minute_text,
 )
 
 
@@ -68,3 +70,23 @@ def test_ports_are_at_least_one_tcp_port():
     assert not valid_ports([0])
     assert not valid_ports([443, 65536])
     assert valid_ports(iter([3000]))  # read once, however it is given
+
+
+@pytest.mark.parametrize(
+    ("schedule", "fires"),
+    [
+        ("0 22 * * *", {day * 1440 + 22 * 60 for day in range(7)}),
+        ("30 1 * * 0", {6 * 1440 + 90}),  # 0 is Sunday
+        ("30 1 * * 7", {6 * 1440 + 90}),  # and so is 7
+        ("*/20 1 * * 1-2", {60, 80, 100, 1440 + 60, 1440 + 80, 1440 + 100}),
+        ("0 5,17 * * 1", {300, 1020}),
+        ("0 0 1 * *", None),  # monthly: not a weekly schedule
+    ],
+)
+def test_a_cron_schedule_as_minutes_of_the_week(schedule, fires):
+    assert cron_week_minutes(schedule) == fires
+
+
+def test_a_minute_of_the_week_reads_as_day_and_time():
+    assert week_minute_text(6 * 1440 + 90) == "Sun 01:30"
+    assert week_minute_text(0) == "Mon 00:00"

@@ -39,6 +39,12 @@ INVALID = [
      "required without databases.dr_replica_region", "databases.exports.bucket_region"),
     ("exports-same-region", "prod", "databases.exports", {"bucket_region": "europe-west2"},
      "must differ from the primary region", "databases.exports.bucket_region"),
+    # prod's databases are maintained Sunday 01:00-02:00 UTC (the calendar).
+    ("export-in-maintenance", "prod", "databases.exports.schedule", "30 1 * * *",
+     "fires Sun 01:30 UTC, in the databases' maintenance hour", "databases.exports.schedule"),
+    ("drill-in-maintenance", "prod", "databases.restore_drill.schedule", "0 1 * * 0",
+     "fires Sun 01:00 UTC, in the databases' maintenance hour",
+     "databases.restore_drill.schedule"),
     ("prod-unlocked-exports", "prod", "databases.exports", {"lock_retention": False},
      "must be true in prod", "databases.exports.lock_retention"),
     ("repo-other-workspace", "dev", "gitops.repo_url", "https://bitbucket.org/other/gitops.git",
