@@ -200,3 +200,9 @@ def stack_name(env: str, unit: str) -> str:
 
 def service_account_email(account_id: str, project_id: str) -> str:
     return f"{account_id}@{project_id}.iam.gserviceaccount.com"
+
+
+def gke_service_agent_email(project_number: str) -> str:
+    """GKE's service agent: it encrypts Secrets with the KMS key and manages the cluster's (and
+    its Ingresses') firewall rules."""
+    return f"service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
