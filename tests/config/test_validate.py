@@ -6,6 +6,7 @@ import pytest
 
 from pace_infra.config import load_environments
 from tests.config.files import (
+    DELETE,
     assert_invalid_input_names_file_key_and_problem,
     raw,
     set_key,
@@ -35,6 +36,8 @@ INVALID = [
     ("quota-pods", "dev", "applications.crm.max_replicas", 60, "may need 61",
      "platform.web_quota.pods"),
     ("app-port", "dev", "network.load_balancer_ports", [8080], "must include 3000"),
+    ("budget-without-pagerduty-email", "staging", "oncall.pagerduty_subdomain", DELETE,
+     "needed where monitoring.budget is set"),
 ]
 # fmt: on
 
@@ -48,3 +51,11 @@ def test_dev_may_turn_deletion_protection_off(tmp_path):
     data = set_key(raw("dev"), "deletion_protection", False)
     (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
     assert env.deletion_protection is False
+
+
+def test_a_budget_without_pagerduty_needs_no_subdomain(tmp_path):
+    # dev has no PagerDuty (oncall.mode none): its budget emails the support address only.
+    data = raw("dev")
+    assert "pagerduty_subdomain" not in data["oncall"]
+    (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
+    assert env.monitoring.budget is not None and env.oncall.mode == "none"
