@@ -20,6 +20,8 @@ WORKLOADS: tuple[Workload, ...] = ("web", "ai")
 System = Literal["web", "ai", "data", "platform"]
 # Which PagerDuty service of a system: urgent (any hour) or support-hours (WARNING alerts).
 PagingRoute = Literal["urgent", "support-hours"]
+# Where the billing budget notifies: pace-platform-warnings (low urgency outside support hours).
+BUDGET_ROUTE: tuple[System, PagingRoute] = ("platform", "support-hours")
 
 FEDERATION_PROVIDER_ID = "bitbucket-pipelines"
 # Artifact Registry repository of the application images (one per project).
@@ -219,6 +221,16 @@ class EnvNames:
         """The Binary Authorization attestor (and its Container Analysis note): built by CI."""
         return self.resource("built-by-ci")
 
+    def budget_email_integration(self, pagerduty_subdomain: str) -> str:
+        """The address of pace-platform-warnings' email integration, which the budget emails:
+        Cloud Billing budgets notify email channels only, never a PagerDuty channel."""
+        return f"{self.resource('budget')}@{pagerduty_subdomain}.pagerduty.com"
+
+    @property
+    def budget(self) -> str:
+        """The Cloud Billing budget's display name (60 characters at most)."""
+        return f"PACE {self.env} monthly budget"
+
     @property
     def federation_pool(self) -> str:
         return self.resource("bitbucket")
@@ -243,3 +255,9 @@ def stack_name(env: str, unit: str) -> str:
 
 def service_account_email(account_id: str, project_id: str) -> str:
     return f"{account_id}@{project_id}.iam.gserviceaccount.com"
+
+
+def gke_service_agent_email(project_number: str) -> str:
+    """GKE's service agent: it encrypts Secrets with the KMS key and manages the cluster's (and
+    its Ingresses') firewall rules."""
+    return f"service-{project_number}@container-engine-robot.iam.gserviceaccount.com"

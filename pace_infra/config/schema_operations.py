@@ -3,6 +3,7 @@ section's own fields sits in its `__post_init__`."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,6 +24,10 @@ class OncallConfig:
     # Emails of existing PagerDuty users, in rotation order (primary week by week; the secondary
     # schedule is the same list shifted by one, so nobody is their own backup).
     members: tuple[str, ...] = ()
+    # The PagerDuty account's subdomain (<subdomain>.pagerduty.com). Needed only where a
+    # budget is set: Cloud Billing budgets notify email channels only, so they reach
+    # pace-platform-warnings through an email integration at pace-<env>-budget@<subdomain>.
+    pagerduty_subdomain: str | None = None
     rotation_start: str = "2026-01-05T09:00:00Z"  # a Monday, handover time
 
     def __post_init__(self) -> None:
@@ -39,6 +44,36 @@ class OncallConfig:
         require(
             bool(RFC3339_UTC.match(self.rotation_start)), "rotation_start", "must be RFC 3339 UTC"
         )
+        require(
+            self.pagerduty_subdomain is None or bool(_SUBDOMAIN.match(self.pagerduty_subdomain)),
+            "pagerduty_subdomain",
+            f"{self.pagerduty_subdomain!r} is not a subdomain (lowercase letters, digits, '-'; "
+            "without .pagerduty.com)",
+        )
+
+
+_SUBDOMAIN = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# Cloud Billing account ids: three groups of six upper-case hexadecimal digits.
+_BILLING_ACCOUNT = re.compile(r"^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A monthly Cloud Billing budget on this environment's project (its spend only)."""
+
+    # Billing -> Account management, "Billing account ID"; the account that pays the project.
+    billing_account: str
+    # Whole units of the billing account's currency, per calendar month.
+    amount: int
+
+    def __post_init__(self) -> None:
+        require(
+            bool(_BILLING_ACCOUNT.match(self.billing_account)),
+            "billing_account",
+            f"{self.billing_account!r} is not a billing account id (XXXXXX-XXXXXX-XXXXXX: "
+            "upper-case hexadecimal digits)",
+        )
+        require(self.amount > 0, "amount", "must be a positive whole amount")
 
 
 # Thresholds that are shares of something (0-1 exclusive).
@@ -82,6 +117,9 @@ class MonitoringConfig:
     availability_goal: float = 0.995  # SLO over 28 days
     latency_goal: float = 0.95  # share of requests under latency_threshold_ms
     latency_threshold_ms: int = 1000
+    # Unset: no budget. Set: notified at 90% and 110% of the month's forecast spend and at
+    # 100% of actual spend, to the support email and pace-platform-warnings (bootstrap stack).
+    budget: Budget | None = None
 
     def __post_init__(self) -> None:
         require(bool(EMAIL.match(self.support_email)), "support_email", "is not an email address")

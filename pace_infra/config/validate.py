@@ -31,6 +31,7 @@ def validate(env: Environment, now: datetime | None = None) -> None:
         )
     _validate_gke(env, file)
     _validate_databases(env, file)
+    _validate_budget(env, file)
     # The repository Argo CD reads must be in the workspace the federation trusts.
     match = BITBUCKET_REPO.match(env.gitops.repo_url)
     if match and match.group(1) != env.cicd.bitbucket_workspace:
@@ -192,3 +193,19 @@ def _validate_quota_fit(env: Environment, file: str, workload: str) -> None:
                 f"the applications may need {need:g} at their maximum replicas (plus one surge "
                 f"pod each, with sidecars): raise it or lower applications' max_replicas",
             )
+
+
+def _validate_budget(env: Environment, file: str) -> None:
+    """A budget reaches PagerDuty only through an email integration (budgets notify email
+    channels only), whose address is on the account's subdomain."""
+    if (
+        env.monitoring.budget is not None
+        and env.oncall.mode != "none"
+        and env.oncall.pagerduty_subdomain is None
+    ):
+        raise ConfigError(
+            file,
+            "oncall.pagerduty_subdomain",
+            "is needed where monitoring.budget is set: the budget pages pace-platform-warnings "
+            "through an email integration at <subdomain>.pagerduty.com",
+        )

@@ -21,6 +21,7 @@ from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
     ARGO_HELM,
     ARGOCD_APPS_CHART_VERSION,
+    ARGOCD_RELEASE,
     ArgoCdAccess,
     GitOpsApplication,
     argocd_apps_values,
@@ -67,7 +68,7 @@ class ArgoCd(Construct):
         argocd = Release(
             self,
             "argocd",
-            name="argocd",
+            name=ARGOCD_RELEASE,
             repository=ARGO_HELM,
             chart="argo-cd",
             version=ARGO_CD_CHART_VERSION,

@@ -7,7 +7,13 @@ Facts read at the pinned tags (argoproj/argo-helm `argo-cd-8.5.10`, argoproj/arg
 - argocd-server creates the `default` AppProject, open to every repository, cluster and kind,
   whenever it is missing (server/server.go, initializeDefaultProject);
 - `$<secret>:<key>` in argocd-cm reads a key of a Secret labelled
-  `app.kubernetes.io/part-of: argocd` (util/settings/settings.go, ReplaceStringSecret).
+  `app.kubernetes.io/part-of: argocd` (util/settings/settings.go, ReplaceStringSecret);
+- the application controller's container always listens for metrics on its port named
+  `metrics` (8082; templates/argocd-application-controller/statefulset.yaml), whatever
+  `controller.metrics.enabled` says (that adds only a Service), and its pods carry
+  `app.kubernetes.io/name: argocd-application-controller` (nameOverride `argocd`, _helpers.tpl
+  selectorLabels); `extraObjects` renders each item as a manifest of the release
+  (templates/extra-manifests.yaml).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pace_infra.config.schedules import SyncWindow
 from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey
 
 ARGO_HELM = "https://argoproj.github.io/argo-helm"
+# The argo-cd chart's release name: its pods' `app.kubernetes.io/instance` label.
+ARGOCD_RELEASE = "argocd"
 ARGO_CD_CHART_VERSION = "8.5.10"  # Argo CD v3.1.8
 ARGOCD_APPS_CHART_VERSION = "2.0.2"
 IN_CLUSTER = "https://kubernetes.default.svc"
@@ -52,6 +60,31 @@ ARGOCD_IMAGE = ContainerImage("quay.io/argoproj/argocd", "v3.1.8")
 REDIS_IMAGE = ContainerImage("ecr-public.aws.com/docker/library/redis", "7.2.11-alpine")
 # The redis-ha subchart (4.33.7) defaults to this tag; argo-cd's values change only the registry.
 HAPROXY_IMAGE = ContainerImage("ecr-public.aws.com/docker/library/haproxy", "3.0.8-alpine")
+
+
+# The Applications' health and sync metrics (argocd_app_info, argocd_app_sync_total: Argo CD
+# v3.1.8 docs/operator-manual/metrics.md, controller/metrics/metrics.go) come from the
+# application controller. Managed Prometheus (on in the cluster: constructs/gke.py) scrapes pods
+# that a PodMonitoring selects (monitoring.googleapis.com/v1, GoogleCloudPlatform/prometheus-
+# engine doc/api.md: selector, endpoints[].port by name, interval), straight from the pod: no
+# metrics Service is needed, so the chart's stay off. Every namespace admits gmp-system's
+# collectors (constructs/namespace.py). The job label of the scraped series is this name.
+CONTROLLER_POD_MONITORING: dict[str, Any] = {
+    "apiVersion": "monitoring.googleapis.com/v1",
+    "kind": "PodMonitoring",
+    # No namespace: Helm installs it in the release's (argocd), which a PodMonitoring must
+    # share with the pods it selects.
+    "metadata": {"name": "argocd-application-controller"},
+    "spec": {
+        "selector": {
+            "matchLabels": {
+                "app.kubernetes.io/name": "argocd-application-controller",
+                "app.kubernetes.io/instance": ARGOCD_RELEASE,
+            }
+        },
+        "endpoints": [{"port": "metrics", "interval": "30s"}],
+    },
+}
 
 
 def argocd_images(high_availability: bool) -> tuple[ContainerImage, ...]:
@@ -122,6 +155,10 @@ def argocd_values(
         # Google is Argo CD's OIDC provider directly: Dex would only be another login path.
         "dex": {"enabled": False},
         "redis": {"image": {"repository": REDIS_IMAGE.repository, "tag": REDIS_IMAGE.tag}},
+        # Managed Prometheus scrapes the Applications' health from here (the alerts read it).
+        # A manifest of the release, not a kubernetes_manifest: the PodMonitoring CRD exists
+        # as soon as managed collection is on, and the release owns what watches it.
+        "extraObjects": [CONTROLLER_POD_MONITORING],
     }
     if signature_keys:
         # The keyring Argo CD verifies GitOps commits against (argocd-gpg-keys-cm; argo-cd

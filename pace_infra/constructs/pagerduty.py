@@ -64,6 +64,9 @@ class ServiceSpec:
     # raised to high when support hours start (the one combination PagerDuty allows scheduled
     # urgency changes with).
     urgency: Literal["urgent", "support-hours"]
+    # An address whose emails open incidents here, for what can only send email (a Cloud
+    # Billing budget). It must be on the account's subdomain: <anything>@<subdomain>.pagerduty.com.
+    email_integration: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,19 @@ class PagerDutyOnCall(Construct):
                 lifecycle=TerraformResourceLifecycle(ignore_changes=["vendor"]),
             )
             self.integration_keys[name] = integration.integration_key
+            if spec.email_integration is not None:
+                # pagerduty 3.30.8 (resource_pagerduty_service_integration.go): `type` and
+                # `vendor` exclude each other; the generic email type must be given its
+                # `integration_email` (CustomizeDiff); email handling is left to the API's
+                # defaults (each new email opens an incident).
+                ServiceIntegration(
+                    self,
+                    f"email-{name}",
+                    name="Email (Cloud Billing budget)",
+                    service=service.id,
+                    type="generic_email_inbound_integration",
+                    integration_email=spec.email_integration,
+                )
             # One incident per storm. One setting per service: pagerduty 3.30.8 refuses a
             # `time` setting with more than one service (ValidateConfig in
             # pagerdutyplugin/resource_pagerduty_alert_grouping_setting.go), and grouping across

@@ -65,8 +65,9 @@ _FEDERATION = "roles/iam.workloadIdentityPoolViewer"
 _KUBERNETES = "roles/container.viewer"
 STATE_READER = "roles/storage.objectViewer"  # on the state bucket only
 
-# Resource type -> the role that lets the planner refresh it. None: not a Google API
-# (PagerDuty's token, Terraform's own terraform_data).
+# Resource type -> the role that lets the planner refresh it. None: no role of the planner's
+# reads it: not a Google API (PagerDuty's token, Terraform's own terraform_data), or a billing
+# account's budget (below).
 READ_ROLES: Mapping[str, str | None] = {
     "google_compute_network": _COMPUTE,
     "google_compute_subnetwork": _COMPUTE,
@@ -122,6 +123,11 @@ READ_ROLES: Mapping[str, str | None] = {
     # reading a release needs no access to Secrets.
     **dict.fromkeys(KUBERNETES_TYPES, _KUBERNETES),
     **dict.fromkeys(NON_GOOGLE_TYPES),
+    # The budget (bootstrap) is the billing account's: billing.budgets.get is granted on the
+    # account, by no project role, and the one predefined role holding it (roles/billing.viewer)
+    # also reads every cost and the payment details of the whole account. The planner never
+    # plans bootstrap (its state is local); the admin who applies it reads the budget.
+    "google_billing_budget": None,
 }
 PLANNER_ROLES: tuple[str, ...] = tuple(
     sorted({role for role in READ_ROLES.values() if role is not None})

@@ -21,12 +21,14 @@ from cdktf_cdktf_provider_google.kms_crypto_key_iam_member import KmsCryptoKeyIa
 from cdktf_cdktf_provider_google.kms_key_ring import KmsKeyRing
 from constructs import Construct
 
+from pace_infra.names import gke_service_agent_email
+
 ROTATION_PERIOD = f"{90 * 86400}s"  # a new key version every 90 days; old ones still decrypt
 ENCRYPTER_DECRYPTER = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 
 
 def gke_service_agent(project_number: str) -> str:
-    return f"serviceAccount:service-{project_number}@container-engine-robot.iam.gserviceaccount.com"
+    return f"serviceAccount:{gke_service_agent_email(project_number)}"
 
 
 def secrets_key_id(project_id: str, location: str, key_ring: str, key: str) -> str:

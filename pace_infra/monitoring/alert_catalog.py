@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from pace_infra.config import Thresholds
+from pace_infra.monitoring.argocd_alerts import argocd_alerts
 from pace_infra.monitoring.database_alerts import (
     DrillWatch,
     database_alerts,
@@ -27,6 +28,7 @@ from pace_infra.monitoring.filters import (
     node_filter,
 )
 from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.security_alerts import SecurityWatch, security_alerts
 from pace_infra.monitoring.service_alerts import burn_rate_alerts, uptime_alerts
 from pace_infra.names import WORKLOADS, errors_log_metric, namespace
 
@@ -34,6 +36,7 @@ from pace_infra.names import WORKLOADS, errors_log_metric, namespace
 @dataclass(frozen=True)
 class CatalogInputs:
     project_id: str
+    security: SecurityWatch  # whose expected changes the security alerts leave out
     thresholds: Thresholds
     # instance name -> max_connections
     databases: Mapping[str, int]
@@ -219,6 +222,8 @@ def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
         ),
         *(spec for w in WORKLOADS for spec in _workload_alerts(w, namespace(w), t)),
         *_platform_alerts(t),
+        *argocd_alerts(),
+        *security_alerts(inputs.project_id, inputs.security),
     ]
     for instance, max_connections in inputs.databases.items():
         metric_type = inputs.log_metrics[errors_log_metric(instance)]

@@ -1,7 +1,8 @@
 """Alerting: notification channels and Cloud Monitoring alert policies built from typed specs.
 
-`condition_threshold`, matched-log and, where a threshold cannot say it (a week without a
-restore drill), PromQL conditions: MQL is out of support since 2025-07-22.
+Conditions are `condition_threshold`, matched-log or PromQL (kube-state metrics, Argo CD, and
+a week without a restore drill, which a metric-absence condition cannot look back over): MQL is
+out of support since 2025-07-22.
 Every policy carries a severity, labels, markdown documentation with a runbook link, auto-close,
 and at least one notification channel.
 """
@@ -34,9 +35,9 @@ from constructs import Construct
 from pace_infra.monitoring.model import (
     Aggregation,
     AlertSpec,
+    Condition,
     LogMatch,
-    PromQL,
-    Threshold,
+    Promql,
     paging_route,
 )
 from pace_infra.names import PagingRoute, System, pagerduty_service
@@ -67,8 +68,12 @@ def _aggregation(cls: type, aggregation: Aggregation) -> object:
     )
 
 
-def _condition(condition: Threshold | LogMatch | PromQL) -> MonitoringAlertPolicyConditions:
-    if isinstance(condition, PromQL):
+def _condition(condition: Condition) -> MonitoringAlertPolicyConditions:
+    if isinstance(condition, Promql):
+        # condition_prometheus_query_language (resource_monitoring_alert_policy.go at v6.50.0):
+        # duration and evaluation_interval are Optional, not Computed, and flattened as the API
+        # returns them, so both are always set; rule_group and alert_rule are left out (only
+        # tools that round-trip Prometheus rule files need them).
         return MonitoringAlertPolicyConditions(
             display_name=condition.name,
             condition_prometheus_query_language=(
@@ -76,6 +81,7 @@ def _condition(condition: Threshold | LogMatch | PromQL) -> MonitoringAlertPolic
                     query=condition.query,
                     duration=condition.duration,
                     evaluation_interval=condition.evaluation_interval,
+                    disable_metric_validation=condition.disable_metric_validation or None,
                 )
             ),
         )
@@ -83,7 +89,8 @@ def _condition(condition: Threshold | LogMatch | PromQL) -> MonitoringAlertPolic
         return MonitoringAlertPolicyConditions(
             display_name=condition.name,
             condition_matched_log=MonitoringAlertPolicyConditionsConditionMatchedLog(
-                filter=condition.filter
+                filter=condition.filter,
+                label_extractors=dict(condition.label_extractors) or None,
             ),
         )
     return MonitoringAlertPolicyConditions(

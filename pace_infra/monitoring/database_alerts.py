@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from pace_infra.config import Thresholds
 from pace_infra.monitoring.filters import promql_metric, sql_filter
-from pace_infra.monitoring.model import Aggregation, AlertSpec, PromQL, Threshold
+from pace_infra.monitoring.model import Aggregation, AlertSpec, Promql, Threshold
 from pace_infra.names import RESTORE_DRILL_METRIC, RESTORE_DRILL_METRIC_LABEL
 
 
@@ -47,12 +47,16 @@ def restore_drill_alert(instance: str, watch: DrillWatch) -> AlertSpec:
         first_steps=f"- Workflows > {watch.workflow} > Executions: the last runs and their error\n"
         "- Metrics Explorer: the drill's duration metric, by source_instance",
         runbook="restore-drill",
+        # One condition: a policy with a PromQL condition may have no other (Cloud Monitoring,
+        # "Create PromQL-based alerting policies"). `or` joins the two failures into one query.
         conditions=[
-            PromQL(name="No successful drill", query=f"absent_over_time({series})"),
-            PromQL(
-                name="Drill slower than the RTO",
-                query=f"max_over_time({series}) > {rto_seconds}",
-            ),
+            Promql(
+                name="No successful drill, or one slower than the RTO",
+                query=f"absent_over_time({series}) or max_over_time({series}) > {rto_seconds}",
+                duration="300s",
+                # A drill runs weekly: once every 5 minutes is more than often enough.
+                evaluation_interval="300s",
+            )
         ],
     )
 

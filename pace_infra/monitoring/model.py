@@ -13,7 +13,7 @@ from typing import Literal
 
 from pace_infra.names import PagingRoute, System
 
-Family = Literal["error", "exhaustion", "health", "slo", "certificate", "recovery"]
+Family = Literal["error", "exhaustion", "health", "slo", "certificate", "recovery", "security"]
 Severity = Literal["CRITICAL", "ERROR", "WARNING"]
 
 # Which PagerDuty service an alert pages, by severity. CRITICAL and ERROR (users are affected)
@@ -61,21 +61,30 @@ class LogMatch:
 
     name: str
     filter: str
+    # (label, extractor) pairs, e.g. ("principal", "EXTRACT(protoPayload.authenticationInfo.
+    # principalEmail)"): the incident names who did it, and "each combination of extracted
+    # values is treated as a separate rule" (provider 6.50.0), so one actor's notification rate
+    # limit never silences another's.
+    label_extractors: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
-class PromQL:
-    """A `condition_prometheus_query_language`: every series the query returns is an open
-    incident. For what a threshold cannot say: a metric-absence condition looks back at most
-    23.5 hours (Cloud Monitoring, "Create metric-absence alerting policies"), PromQL-based
-    policies up to 2 years ("PromQL-based alerting policies")."""
+class Promql:
+    """A `condition_prometheus_query_language`: every series the query returns is an incident
+    once it has been returned for `duration` (a Prometheus alerting rule's `for`)."""
 
     name: str
     query: str
-    # Both written out: the provider passes them through as the API returns them (v6.50.0), so
-    # an unset one could plan a diff against the API's default.
-    duration: str = "300s"  # true for this long before it fires
-    evaluation_interval: str = "300s"  # a positive multiple of 30 s
+    duration: str = "300s"
+    # Set, not left to the API's default (30s): the provider keeps what the API echoes, and an
+    # unset optional field that comes back filled is a diff on every plan.
+    evaluation_interval: str = "60s"
+    # The API refuses a condition on a metric it has never seen; a kube-state series appears
+    # only once an object in that state exists (a crash-looping container, a Pending pod).
+    disable_metric_validation: bool = True
+
+
+Condition = Threshold | LogMatch | Promql
 
 
 @dataclass(frozen=True)
@@ -88,10 +97,16 @@ class AlertSpec:
     summary: str  # what it means, first sentence of the documentation
     first_steps: str  # markdown: where to look first
     runbook: str  # file stem under docs/runbooks/
-    conditions: Sequence[Threshold | LogMatch | PromQL]
+    conditions: Sequence[Condition]
     combiner: Literal["OR", "AND"] = "OR"
     # False: notify the support email only (a notification, not a page).
     page: bool = True
+
+    def __post_init__(self) -> None:
+        # "An alerting policy that uses PromQL must have only one condition" (Cloud Monitoring,
+        # Create PromQL-based alerting policies (API)).
+        if len(self.conditions) > 1 and any(isinstance(c, Promql) for c in self.conditions):
+            raise ValueError(f"{self.key}: a PromQL condition must be the policy's only one")
 
 
 @dataclass(frozen=True)

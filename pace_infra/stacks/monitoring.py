@@ -16,10 +16,11 @@ from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
 from pace_infra.monitoring.database_alerts import DrillWatch
+from pace_infra.monitoring.security_alerts import SecurityWatch
 from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
 from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
 from pace_infra.monitoring.signals import Signals, SignalsProps
-from pace_infra.names import PagingRoute, System
+from pace_infra.names import PagingRoute, System, service_account_email
 from pace_infra.stacks.base import PaceStack, earlier
 from pace_infra.stacks.databases import DatabasesStack
 from pace_infra.stacks.gke import GkeStack
@@ -83,6 +84,12 @@ class MonitoringStack(PaceStack):
         specs = alert_specs(
             CatalogInputs(
                 project_id=env.project_id,
+                security=SecurityWatch(
+                    project_number=env.project_number,
+                    deploy_identity=service_account_email(
+                        self.names.deploy_service_account, env.project_id
+                    ),
+                ),
                 thresholds=monitoring.thresholds,
                 databases={db.serving_name: db.max_connections for db in databases},
                 uptime_checks={

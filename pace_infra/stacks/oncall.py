@@ -15,7 +15,7 @@ from pace_infra.constructs.pagerduty import (
     ServiceSpec,
 )
 from pace_infra.monitoring.model import PAGING_ROUTES
-from pace_infra.names import PagingRoute, System, pagerduty_service
+from pace_infra.names import BUDGET_ROUTE, PagingRoute, System, pagerduty_service
 from pace_infra.stacks.base import PaceStack
 
 # Technical services: what breaks together is paged together.
@@ -41,6 +41,12 @@ class OncallStack(PaceStack):
         super().__init__(scope, env, "oncall")
         PagerdutyProvider(self, "pagerduty")
         oncall = env.oncall
+        # The budget (bootstrap stack) emails this address: budgets notify email channels only.
+        budget_email = (
+            self.names.budget_email_integration(oncall.pagerduty_subdomain)
+            if env.monitoring.budget is not None and oncall.pagerduty_subdomain is not None
+            else None
+        )
         pagerduty = PagerDutyOnCall(
             self,
             "oncall",
@@ -52,7 +58,11 @@ class OncallStack(PaceStack):
                 support_hours=env.calendar.support_hours,
                 services={
                     pagerduty_service(system, route): ServiceSpec(
-                        description=f"{text} {ROUTE_TEXT[route]}", urgency=route
+                        description=f"{text} {ROUTE_TEXT[route]}",
+                        urgency=route,
+                        email_integration=(
+                            budget_email if (system, route) == BUDGET_ROUTE else None
+                        ),
                     )
                     for system, text in TECHNICAL_SERVICES.items()
                     for route in PAGING_ROUTES

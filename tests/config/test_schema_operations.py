@@ -20,6 +20,18 @@ INVALID = [
     ("slo-goal", "dev", "monitoring.availability_goal", 1.0, "[0.9, 1)"),
     ("threshold-fraction", "dev", "monitoring.thresholds", {"http_5xx_ratio": 5},
      "between 0 and 1", "monitoring.thresholds.http_5xx_ratio"),
+    ("budget-account-short", "prod", "monitoring.budget.billing_account", "0123AB-4567CD",
+     "'0123AB-4567CD' is not a billing account id (XXXXXX-XXXXXX-XXXXXX"),
+    ("budget-account-lowercase", "staging", "monitoring.budget.billing_account",
+     "01a2b3-c4d5e6-f7a8b9", "not a billing account id"),
+    ("budget-account-number", "dev", "monitoring.budget.billing_account", 12345,
+     "expected str, got int"),
+    ("budget-amount-zero", "prod", "monitoring.budget.amount", 0, "positive whole amount"),
+    ("budget-amount-text", "prod", "monitoring.budget.amount", "6000", "expected int, got str"),
+    ("budget-without-account", "prod", "monitoring.budget", {"amount": 6000},
+     "missing required key", "monitoring.budget.billing_account"),
+    ("pagerduty-subdomain-host", "prod", "oncall.pagerduty_subdomain", "pace-crm.pagerduty.com",
+     "not a subdomain"),
 ]
 # fmt: on
 
@@ -27,3 +39,12 @@ INVALID = [
 @pytest.mark.parametrize("case", INVALID, ids=[case[0] for case in INVALID])
 def test_invalid_input_names_file_key_and_problem(tmp_path, case):
     assert_invalid_input_names_file_key_and_problem(tmp_path, case)
+
+
+def test_no_budget_is_the_default(tmp_path):
+    from pace_infra.config import load_environments
+    from tests.config.files import DELETE, raw, set_key, write
+
+    data = set_key(raw("dev"), "monitoring.budget", DELETE)
+    (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
+    assert env.monitoring.budget is None

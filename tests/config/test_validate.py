@@ -11,6 +11,7 @@ from pace_infra.config import ConfigError, Environment, load_environments
 from pace_infra.config.loader import build
 from pace_infra.config.validate import validate
 from tests.config.files import (
+    DELETE,
     assert_invalid_input_names_file_key_and_problem,
     raw,
     set_key,
@@ -56,6 +57,8 @@ INVALID = [
     ("quota-pods", "dev", "applications.crm.max_replicas", 60, "may need 61",
      "platform.web_quota.pods"),
     ("app-port", "dev", "network.load_balancer_ports", [8080], "must include 3000"),
+    ("budget-without-pagerduty-email", "staging", "oncall.pagerduty_subdomain", DELETE,
+     "needed where monitoring.budget is set"),
 ]
 # fmt: on
 
@@ -104,3 +107,11 @@ def test_exports_go_to_the_dr_region_unless_told_otherwise():
     assert all(
         e.databases.exports_region != e.region for e in envs.values() if e.databases.exports.enabled
     )
+
+
+def test_a_budget_without_pagerduty_needs_no_subdomain(tmp_path):
+    # dev has no PagerDuty (oncall.mode none): its budget emails the support address only.
+    data = raw("dev")
+    assert "pagerduty_subdomain" not in data["oncall"]
+    (env,) = load_environments(write(tmp_path / "e", {"dev.yaml": data}))
+    assert env.monitoring.budget is not None and env.oncall.mode == "none"

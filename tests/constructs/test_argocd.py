@@ -93,3 +93,14 @@ def test_the_applications_release_rolls_back_a_failed_install_and_waits_for_its_
     apps = releases["pace-apps"]
     assert apps["atomic"] is True
     assert apps["timeout"] == 1200
+
+
+def test_the_release_is_the_instance_its_pod_monitoring_selects(releases):
+    # The PodMonitoring in the values selects pods by app.kubernetes.io/instance, which the
+    # chart sets to the release's name.
+    (release,) = [r for r in releases.values() if r["chart"] == "argo-cd"]
+    (monitor,) = json.loads(release["values"][0])["extraObjects"]
+    assert (
+        monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"]
+        == (release["name"])
+    )

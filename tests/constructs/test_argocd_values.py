@@ -10,6 +10,7 @@ from pace_infra.config.schedules import SyncWindow
 from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey
 from pace_infra.constructs.argocd_values import (
     ARGO_CD_CHART_VERSION,
+    ARGOCD_RELEASE,
     ArgoCdAccess,
     GitOpsApplication,
     argocd_apps_values,
@@ -188,3 +189,30 @@ def test_signature_keys_are_required_and_their_public_keys_reach_argo_cds_keyrin
     assert project["signatureKeys"] == [{"keyID": "4AEE18F83AFDEB23"}]
     values = argocd_values(high_availability=False, signature_keys=(KEY,))
     assert values["configs"]["gpg"] == {"keys": {"4AEE18F83AFDEB23": KEY.public_key}}
+
+
+@pytest.mark.parametrize("ha", [False, True])
+def test_managed_prometheus_scrapes_the_application_controller_by_its_metrics_port(ha):
+    # The alerts on Applications read argocd_app_info and argocd_app_sync_total, which only
+    # the application controller exports (chart 8.5.10: port `metrics` on its container).
+    (monitor,) = argocd_values(ha)["extraObjects"]
+    assert (monitor["apiVersion"], monitor["kind"]) == (
+        "monitoring.googleapis.com/v1",
+        "PodMonitoring",
+    )
+    assert "namespace" not in monitor["metadata"]  # the release's: where the pods are
+    assert monitor["spec"] == {
+        "selector": {
+            "matchLabels": {
+                "app.kubernetes.io/name": "argocd-application-controller",
+                "app.kubernetes.io/instance": ARGOCD_RELEASE,
+            }
+        },
+        "endpoints": [{"port": "metrics", "interval": "30s"}],
+    }
+
+
+def test_no_metrics_service_is_opened_for_the_scrape():
+    # A PodMonitoring scrapes the pods directly; the chart's metrics Services stay off.
+    values = argocd_values(True)
+    assert all("metrics" not in values.get(c, {}) for c in ("controller", "server", "repoServer"))

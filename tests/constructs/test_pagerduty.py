@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pace_infra.config.values_calendar import SupportHours
 from pace_infra.constructs.pagerduty import (
     PagerDutyOnCall,
@@ -110,3 +112,30 @@ def test_schedules_and_support_hours_keep_the_calendars_time_zone():
         "09:00:00",
         "17:30:00",
     )
+
+
+def test_an_email_integration_opens_incidents_on_its_service_only_where_asked():
+    props = PagerDutyOnCallProps(
+        name_suffix="",
+        members=("a@pace.example", "b@pace.example"),
+        rotation_start="2026-01-05T09:00:00Z",
+        time_zone="Europe/London",
+        support_hours=SupportHours("09:00:00", "17:30:00", (1, 2, 3, 4, 5)),
+        services={
+            "pace-platform": ServiceSpec("platform", urgency="urgent"),
+            "pace-platform-warnings": ServiceSpec(
+                "platform warnings",
+                urgency="support-hours",
+                email_integration="pace-t-budget@pace.pagerduty.com",
+            ),
+        },
+    )
+    doc = synth_construct(lambda stack: PagerDutyOnCall(stack, "oncall", props=props))
+    services = {k: s["name"] for k, s in resources(doc, "pagerduty_service").items()}
+    emails = [i for i in resources(doc, "pagerduty_service_integration").values() if "type" in i]
+    (email,) = emails
+    assert email["type"] == "generic_email_inbound_integration"
+    assert email["integration_email"] == "pace-t-budget@pace.pagerduty.com"
+    assert "vendor" not in email  # `type` and `vendor` exclude each other
+    (service_key,) = re.findall(r"pagerduty_service\.([\w-]+)\.id", email["service"])
+    assert services[service_key] == "pace-platform-warnings"

@@ -82,3 +82,10 @@ def test_the_planner_reads_objects_of_the_state_bucket_only(doc):
     (grant,) = resources(doc, "google_storage_bucket_iam_member").values()
     assert (grant["bucket"], grant["role"]) == ("pace-t-tfstate", "roles/storage.objectViewer")
     assert grant["member"] == MEMBER
+
+
+def test_no_billing_account_role_even_for_the_budget_it_cannot_plan():
+    # Reading a budget takes a billing-account role that also reads every cost of the account;
+    # bootstrap (the budget's stack) is planned by the admin who applies it, never the planner.
+    assert READ_ROLES["google_billing_budget"] is None
+    assert not [role for role in PLANNER_ROLES if role.startswith("roles/billing.")]

@@ -10,7 +10,8 @@ import pytest
 
 from pace_infra.config import Thresholds
 from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
-from pace_infra.monitoring.model import AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.model import AlertSpec, LogMatch, Promql, Threshold
+from pace_infra.monitoring.security_alerts import SecurityWatch
 from pace_infra.monitoring.signal_catalog import log_metrics
 from pace_infra.names import errors_log_metric
 
@@ -38,6 +39,9 @@ SLO_NAMES = {
     "pace-web-availability": "projects/1/services/web/serviceLevelObjectives/availability",
     "pace-ai-latency": "projects/1/services/ai/serviceLevelObjectives/latency",
 }
+SECURITY = SecurityWatch(
+    project_number="123456789012", deploy_identity="pace-t-deploy@pace-t.iam.gserviceaccount.com"
+)
 DATABASE_ALERTS = ("cpu", "memory", "disk", "disk-forecast", "connections", "down", "failed")
 
 
@@ -56,6 +60,7 @@ class _ReadKeys(dict):
 def _inputs(**overrides: object) -> CatalogInputs:
     fields = {
         "project_id": PROJECT,
+        "security": SECURITY,
         "thresholds": THRESHOLDS,
         "databases": DATABASES,
         "uptime_checks": UPTIME_CHECKS,
@@ -215,7 +220,7 @@ def test_the_5xx_ratio_pages_only_with_real_traffic(specs):
 def test_every_alert_has_conditions_and_an_and_combines_at_least_two(specs):
     for spec in specs.values():
         assert spec.conditions, spec.key
-        assert all(isinstance(c, Threshold | LogMatch) for c in spec.conditions), spec.key
+        assert all(isinstance(c, Threshold | LogMatch | Promql) for c in spec.conditions), spec.key
         if spec.combiner == "AND":
             assert len(spec.conditions) >= 2, spec.key
 
@@ -228,3 +233,16 @@ def test_a_restore_drill_alert_for_each_drilled_instance_only_where_there_is_a_d
     watch = DrillWatch("pace-t-db-drill", ("pace-t-db",), rto_minutes=60, stale_after_days=8)
     drilled = {spec.key for spec in alert_specs(_inputs(restore_drill=watch))}
     assert drilled - without == {"data-pace-t-db-restore-drill"}
+
+
+def test_argo_cd_and_security_changes_page_pace_platform(specs):
+    platform = {key for key, spec in specs.items() if spec.system == "platform"}
+    assert {
+        k for k in specs if k.startswith(("platform-argocd-", "platform-security-"))
+    } <= platform
+    assert len([k for k in platform if k.startswith("platform-argocd-")]) == 4
+    assert len([k for k in platform if k.startswith("platform-security-")]) == 8
+
+
+def test_the_security_alerts_leave_out_the_deploy_identity_this_catalog_is_given(specs):
+    assert SECURITY.deploy_identity in specs["platform-security-project-iam"].conditions[0].filter

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
-from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Promql, Threshold
 from pace_infra.names import pagerduty_service
 from tests.helpers import resources, synth_construct
 
@@ -130,16 +130,34 @@ def test_ratio_and_forecast_conditions():
     assert threshold["forecast_options"] == {"forecast_horizon": "3600s"}
 
 
-def test_a_promql_condition_is_written_with_its_duration_and_interval():
-    from pace_infra.monitoring.model import PromQL
-
-    doc = _alerting([_spec("a", conditions=[PromQL("p", "absent_over_time(m[8d])")])])
-    (condition,) = _policy(doc, "a")["conditions"]
-    assert condition == {
+def test_a_promql_condition_sets_every_field_the_api_would_otherwise_default():
+    condition = Promql("p", 'up{job="x"} == 0', duration="600s")
+    (rendered,) = _policy(_alerting([_spec("a", conditions=[condition])]), "a")["conditions"]
+    assert rendered == {
         "display_name": "p",
         "condition_prometheus_query_language": {
-            "query": "absent_over_time(m[8d])",
-            "duration": "300s",
-            "evaluation_interval": "300s",
+            "query": 'up{job="x"} == 0',
+            "duration": "600s",
+            "evaluation_interval": "60s",
+            "disable_metric_validation": True,
         },
     }
+
+
+def test_a_promql_policy_has_no_log_rate_limit():
+    doc = _alerting([_spec("a", conditions=[Promql("p", "q")])])
+    assert "notification_rate_limit" not in _policy(doc, "a")["alert_strategy"]
+
+
+def test_a_log_match_names_who_did_it_through_its_label_extractors():
+    extractors = (("principal", "EXTRACT(protoPayload.authenticationInfo.principalEmail)"),)
+    conditions = [LogMatch("l", 'logName="x"', label_extractors=extractors)]
+    (rendered,) = _policy(_alerting([_spec("a", conditions=conditions)]), "a")["conditions"]
+    assert rendered["condition_matched_log"] == {
+        "filter": 'logName="x"',
+        "label_extractors": {
+            "principal": "EXTRACT(protoPayload.authenticationInfo.principalEmail)"
+        },
+    }
+    (plain,) = _policy(_alerting([_spec("b", conditions=[LogMatch("l", "f")])]), "b")["conditions"]
+    assert "label_extractors" not in plain["condition_matched_log"]

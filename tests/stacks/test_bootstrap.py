@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pace_infra.names import database_exports_bucket
-from tests.helpers import resources
+from tests.helpers import only, resources
 
 # The APIs issue #2 names; bootstrap may enable more (Terraform's own), never fewer.
 REQUIRED_APIS = {
@@ -74,3 +74,57 @@ def test_bootstrap_writes_the_audit_configs_after_resource_manager_is_on(stacks)
         assert len(configs) == 7  # Cloud Storage (state bucket) and AUDITED_SERVICES
         for config in configs.values():
             assert "google_project_service.cloudresourcemanager" in config["depends_on"]
+
+
+def _budget(stacks, env) -> tuple[dict, list[str]]:
+    doc = stacks[f"{env.name}-bootstrap"]
+    budget = only(doc, "google_billing_budget")
+    channels = resources(doc, "google_monitoring_notification_channel")
+    emails = [
+        channels[ref.split(".")[1]]["labels"]["email_address"]
+        for ref in budget["all_updates_rule"]["monitoring_notification_channels"]
+    ]
+    return budget, emails
+
+
+def test_each_environments_budget_is_its_configured_one(stacks, environments):
+    for env in environments:
+        budget, _ = _budget(stacks, env)
+        assert budget["billing_account"] == env.monitoring.budget.billing_account
+        assert budget["amount"]["specified_amount"]["units"] == str(env.monitoring.budget.amount)
+        assert budget["budget_filter"]["projects"] == [f"projects/{env.project_number}"]
+        assert budget["display_name"] == f"PACE {env.name} monthly budget"
+        assert "google_project_service.billingbudgets" in budget["depends_on"]
+
+
+def test_the_budget_emails_support_and_pages_pace_platform_warnings_where_there_is_pagerduty(
+    stacks, environments
+):
+    for env in environments:
+        _, emails = _budget(stacks, env)
+        if env.oncall.mode == "none":
+            assert emails == [env.monitoring.support_email], env.name
+            continue
+        address = f"pace-{env.name}-budget@{env.oncall.pagerduty_subdomain}.pagerduty.com"
+        assert emails == [env.monitoring.support_email, address], env.name
+        # The oncall stack's email integration on pace-platform-warnings has that address.
+        (integration,) = [
+            i
+            for i in resources(
+                stacks[f"{env.name}-oncall"], "pagerduty_service_integration"
+            ).values()
+            if i.get("type") == "generic_email_inbound_integration"
+        ]
+        assert integration["integration_email"] == address
+        assert "platform-warnings" in integration["service"]
+
+
+def test_no_budget_where_none_is_configured(environments):
+    from dataclasses import replace
+
+    from pace_infra.stacks.bootstrap import budget_props
+
+    env = environments[0]
+    assert budget_props(env) is not None
+    unset = replace(env, monitoring=replace(env.monitoring, budget=None))
+    assert budget_props(unset) is None

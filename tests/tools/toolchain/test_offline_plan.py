@@ -49,3 +49,27 @@ def test_the_buckets_are_planned_as_configured(toolchain, stacks, tmp_path):
 def test_a_stack_reading_remote_state_is_refused_with_the_reason(toolchain, stacks, tmp_path):
     with pytest.raises(OfflinePlanError, match=r"reads data sources \(terraform_remote_state\)"):
         plan_offline(stacks["prod-gke"], tmp_path, toolchain)
+
+
+def test_the_budget_is_planned_as_configured(toolchain, stacks, tmp_path):
+    # The real provider's plan: what it keeps of the budget (defaults, the filter's form) is
+    # what the first apply sends.
+    plan = plan_offline(stacks["prod-bootstrap"], tmp_path, toolchain)
+    (change,) = (
+        c["change"] for c in plan["resource_changes"] if c["type"] == "google_billing_budget"
+    )
+    budget = change["after"]
+    assert budget["budget_filter"][0]["projects"] == ["projects/736185204479"]
+    # MONTH is the API's default: the provider suppresses it against "" (resource_billing_
+    # budget.go, checkValAndDefaultStringSuppress), so the plan leaves it for the API to fill.
+    assert budget["budget_filter"][0]["calendar_period"] is None
+    assert budget["ownership_scope"] == "BILLING_ACCOUNT"
+    assert [(r["threshold_percent"], r["spend_basis"]) for r in budget["threshold_rules"]] == [
+        (0.9, "FORECASTED_SPEND"),
+        (1.0, "CURRENT_SPEND"),
+        (1.1, "FORECASTED_SPEND"),
+    ]
+    rule = budget["all_updates_rule"][0]
+    assert rule["disable_default_iam_recipients"] is False
+    # The channels' names exist once they are created: the list is known at apply.
+    assert change["after_unknown"]["all_updates_rule"][0]["monitoring_notification_channels"]
