@@ -164,7 +164,8 @@ def _common_settings(props: PostgresInstanceProps) -> dict:
 
 class PostgresInstance(Construct):
     """Instance + its database (+ a cross-region DR replica where asked). Verb: `grant_connect`.
-    Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
+    Handles: `name`, `max_connections`, `disk_autoresize_limit_gb` and `replica_name` (plain
+    values; `replica_name` None without a DR replica), `instance_name`, `connection_name`,
     `private_ip`, `database_name`, `replica_connection_name` (None without a DR replica).
     """
 
@@ -232,12 +233,14 @@ class PostgresInstance(Construct):
         # reference (the monitoring stack's filters and thresholds).
         self.name: str = props.name
         self.max_connections: int = props.size.max_connections
+        self.disk_autoresize_limit_gb: int = props.size.disk_autoresize_limit_gb
         self.instance_name: str = instance.name
         self.connection_name: str = instance.connection_name
         self.private_ip: str = instance.private_ip_address
         self.database_name: str = database.name
         self.replica_connection_name: str | None = None
         self._replica_name = f"{props.name}-dr" if props.dr_replica_region else None
+        self.replica_name: str | None = self._replica_name
         if props.dr_replica_region:
             replica = SqlDatabaseInstance(
                 self,
