@@ -105,10 +105,11 @@ def container_errors_log_filter(namespace: str) -> str:
     )
 
 
-def kubernetes_event_filter(resource_type: str, reason: str) -> str:
-    """Kubernetes events GKE writes to the `events` log: a Node's as k8s_node, a Pod's as k8s_pod,
-    any other object's (a ReplicaSet's) as k8s_cluster."""
-    return f'log_id("events") resource.type="{resource_type}" jsonPayload.reason="{reason}"'
+def kubernetes_event_filter(reason: str, resource_type: str | None = None) -> str:
+    """Kubernetes events GKE writes to the `events` log (a Node's as k8s_node, a Pod's as
+    k8s_pod), of one reason; of one monitored resource type where given."""
+    where = f' resource.type="{resource_type}"' if resource_type else ""
+    return f'log_id("events"){where} jsonPayload.reason="{reason}"'
 
 
 def database_errors_log_filter(project: str, instance: str) -> str:

@@ -27,10 +27,11 @@ def pending_pods_query() -> str:
 
 def quota_rejection_filter() -> str:
     """A ReplicaSet of pace-web or pace-ai refused a pod by its namespace's ResourceQuota: the
-    controller's FailedCreate event ("... is forbidden: exceeded quota: ...")."""
+    controller's FailedCreate event ("... is forbidden: exceeded quota: ..."). Selected by the
+    event's object, not by the monitored resource type GKE files a ReplicaSet's events under."""
     namespaces = " OR ".join(f'"{namespace(w)}"' for w in WORKLOADS)
     return (
-        f"{kubernetes_event_filter('k8s_cluster', 'FailedCreate')} "
+        f"{kubernetes_event_filter('FailedCreate')} "
         'jsonPayload.involvedObject.kind="ReplicaSet" '
         f"jsonPayload.involvedObject.namespace=({namespaces}) "
         'jsonPayload.message:"exceeded quota"'
@@ -40,7 +41,7 @@ def quota_rejection_filter() -> str:
 def oom_kill_filter() -> str:
     """The kernel's OOM killer ended a process on a node (GKE's node problem detector writes an
     OOMKilling event on the Node for each kill, a container hitting its memory limit included)."""
-    return kubernetes_event_filter("k8s_node", "OOMKilling")
+    return kubernetes_event_filter("OOMKilling", "k8s_node")
 
 
 def platform_alerts(t: Thresholds) -> list[AlertSpec]:

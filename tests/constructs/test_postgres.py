@@ -293,3 +293,17 @@ def test_without_a_dr_region_backups_stay_in_the_region_and_nothing_names_a_repl
     assert instance["settings"]["backup_configuration"]["location"] == "europe-west2"
     titles = {g["condition"]["title"] for g in resources(doc, "google_project_iam_member").values()}
     assert titles == {"only pace-t-db"}
+
+
+def test_plain_handles_name_the_replica_and_the_autoresize_limit_the_alerts_watch():
+    built: list[PostgresInstance] = []
+
+    def build(stack) -> None:
+        for id_, props in (("plain", PROPS), ("dr", replace(PROPS, dr_replica_region="us-east1"))):
+            built.append(PostgresInstance(stack, id_, props=props))
+
+    doc = synth_construct(build)
+    plain, dr = built
+    assert (plain.replica_name, plain.disk_autoresize_limit_gb) == (None, 500)
+    names = {i["name"] for i in resources(doc, "google_sql_database_instance").values()}
+    assert dr.replica_name in names and dr.replica_name != dr.name

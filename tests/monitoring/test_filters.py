@@ -74,9 +74,12 @@ def test_a_promql_selector_quotes_values_and_matches_a_tilde_as_a_regex():
     )
 
 
-def test_a_kubernetes_event_filter_reads_the_events_log_of_one_resource_type():
-    assert kubernetes_event_filter("k8s_node", "OOMKilling") == (
+def test_a_kubernetes_event_filter_reads_the_events_log_of_one_reason_and_resource_type():
+    assert kubernetes_event_filter("OOMKilling", "k8s_node") == (
         'log_id("events") resource.type="k8s_node" jsonPayload.reason="OOMKilling"'
+    )
+    assert kubernetes_event_filter("FailedCreate") == (
+        'log_id("events") jsonPayload.reason="FailedCreate"'
     )
 
 
