@@ -1,6 +1,7 @@
 """Alerting: notification channels and Cloud Monitoring alert policies built from typed specs.
 
-Only `condition_threshold` and matched-log conditions: MQL is out of support since 2025-07-22.
+Conditions are `condition_threshold`, matched-log or PromQL (kube-state metrics): MQL is out of
+support since 2025-07-22.
 Every policy carries a severity, labels, markdown documentation with a runbook link, auto-close,
 and at least one notification channel.
 """
@@ -17,6 +18,7 @@ from cdktf_cdktf_provider_google.monitoring_alert_policy import (
     MonitoringAlertPolicyAlertStrategyNotificationRateLimit,
     MonitoringAlertPolicyConditions,
     MonitoringAlertPolicyConditionsConditionMatchedLog,
+    MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage,
     MonitoringAlertPolicyConditionsConditionThreshold,
     MonitoringAlertPolicyConditionsConditionThresholdAggregations,
     MonitoringAlertPolicyConditionsConditionThresholdDenominatorAggregations,
@@ -29,7 +31,14 @@ from cdktf_cdktf_provider_google.monitoring_notification_channel import (
 )
 from constructs import Construct
 
-from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold, paging_route
+from pace_infra.monitoring.model import (
+    Aggregation,
+    AlertSpec,
+    Condition,
+    LogMatch,
+    Promql,
+    paging_route,
+)
 from pace_infra.names import PagingRoute, System, pagerduty_service
 
 AUTO_CLOSE = "1800s"  # an incident whose data stopped arriving closes after 30 minutes
@@ -58,7 +67,23 @@ def _aggregation(cls: type, aggregation: Aggregation) -> object:
     )
 
 
-def _condition(condition: Threshold | LogMatch) -> MonitoringAlertPolicyConditions:
+def _condition(condition: Condition) -> MonitoringAlertPolicyConditions:
+    if isinstance(condition, Promql):
+        # condition_prometheus_query_language (resource_monitoring_alert_policy.go at v6.50.0):
+        # duration and evaluation_interval are Optional, not Computed, and flattened as the API
+        # returns them, so both are always set; rule_group and alert_rule are left out (only
+        # tools that round-trip Prometheus rule files need them).
+        return MonitoringAlertPolicyConditions(
+            display_name=condition.name,
+            condition_prometheus_query_language=(
+                MonitoringAlertPolicyConditionsConditionPrometheusQueryLanguage(
+                    query=condition.query,
+                    duration=condition.duration,
+                    evaluation_interval=condition.evaluation_interval,
+                    disable_metric_validation=condition.disable_metric_validation or None,
+                )
+            ),
+        )
     if isinstance(condition, LogMatch):
         return MonitoringAlertPolicyConditions(
             display_name=condition.name,

@@ -345,3 +345,20 @@ def test_a_deny_maintenance_period_holds_the_primarys_maintenance_not_the_replic
         "time": "18:00:00",
     }
     assert "deny_maintenance_period" not in instances["pace_db_dr_replica"]["settings"]
+
+
+def test_plain_handles_name_the_replica_and_the_autoresize_limit_the_alerts_watch():
+    built: list[PostgresInstance] = []
+
+    def build(stack) -> None:
+        for id_, props in (("plain", PROPS), ("dr", replace(PROPS, dr_replica=DR))):
+            built.append(PostgresInstance(stack, id_, props=props))
+        built.append(PostgresInstance(stack, "promoted", props=PROMOTED))
+
+    doc = synth_construct(build)
+    plain, dr, promoted = built
+    assert (plain.replica_name, plain.disk_autoresize_limit_gb) == (None, 500)
+    names = {i["name"] for i in resources(doc, "google_sql_database_instance").values()}
+    assert dr.replica_name in names and dr.replica_name != dr.name
+    # Once promoted, it is a primary: no replica to watch for lag.
+    assert promoted.replica_name is None

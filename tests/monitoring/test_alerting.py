@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
-from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Threshold
+from pace_infra.monitoring.model import Aggregation, AlertSpec, LogMatch, Promql, Threshold
 from pace_infra.names import pagerduty_service
 from tests.helpers import resources, synth_construct
 
@@ -128,3 +128,22 @@ def test_ratio_and_forecast_conditions():
     assert threshold["denominator_filter"] == 'metric.type="m"'
     assert threshold["denominator_aggregations"][0]["per_series_aligner"] == "ALIGN_RATE"
     assert threshold["forecast_options"] == {"forecast_horizon": "3600s"}
+
+
+def test_a_promql_condition_sets_every_field_the_api_would_otherwise_default():
+    condition = Promql("p", 'up{job="x"} == 0', duration="600s")
+    (rendered,) = _policy(_alerting([_spec("a", conditions=[condition])]), "a")["conditions"]
+    assert rendered == {
+        "display_name": "p",
+        "condition_prometheus_query_language": {
+            "query": 'up{job="x"} == 0',
+            "duration": "600s",
+            "evaluation_interval": "60s",
+            "disable_metric_validation": True,
+        },
+    }
+
+
+def test_a_promql_policy_has_no_log_rate_limit():
+    doc = _alerting([_spec("a", conditions=[Promql("p", "q")])])
+    assert "notification_rate_limit" not in _policy(doc, "a")["alert_strategy"]

@@ -13,6 +13,7 @@ from pace_infra.monitoring.model import (
     Chart,
     IncidentsTile,
     LogMatch,
+    Promql,
     Threshold,
     paging_route,
 )
@@ -67,3 +68,29 @@ def test_charts_and_tiles_default_to_the_plain_case():
 def test_values_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         Chart("c", "f").title = "other"  # type: ignore[misc]
+
+
+def test_a_promql_condition_holds_five_minutes_evaluated_each_minute_without_metric_checks():
+    condition = Promql("p", "kube_pod_status_phase > 0")
+    assert (condition.duration, condition.evaluation_interval) == ("300s", "60s")
+    # Kube-state series exist only once an object is in that state.
+    assert condition.disable_metric_validation is True
+
+
+def test_a_promql_condition_must_be_its_policys_only_condition():
+    def alert(*conditions) -> AlertSpec:
+        return AlertSpec(
+            key="k",
+            title="t",
+            system="web",
+            family="health",
+            severity="ERROR",
+            summary="s",
+            first_steps="- f",
+            runbook="crash-loop",
+            conditions=conditions,
+        )
+
+    assert alert(Promql("p", "q")).conditions
+    with pytest.raises(ValueError, match="only one"):
+        alert(Promql("p", "q"), Threshold("c", 'metric.type="m"', 1))
