@@ -1,59 +1,56 @@
-"""Scenarios of the workloads and the cluster: restart loops, container and node limits, error
-logs, unschedulable pods."""
+"""Scenarios of each application's workloads in its namespace: containers at their limits, crash
+loops, Deployments short of replicas or with none, and the error log count."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from pace_infra.monitoring.evaluation.policy import Observations
+from pace_infra.monitoring.evaluation.series import TimeSeries, Unsupported
+from pace_infra.monitoring.scenarios import kube_state
 from pace_infra.monitoring.scenarios.kubernetes import (
-    CLUSTER,
+    Autoscaled,
     autoscale,
     container_log_lines,
     container_resource,
-    crash_loop,
-    failed_scheduling_events,
+    crash_backoffs,
+    crash_loop_backoffs,
     gauge,
     memory_leak,
     page_cache,
-    restart_count,
     rolling_update,
 )
 from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
-from pace_infra.names import namespace
+from pace_infra.names import IMAGES, Workload, namespace
 
 MIN = 60
 HOUR = 3600
+Build = Callable[[Context], Run]
+
+
+def _workload(ctx: Context) -> Workload:
+    return "web" if ctx.policy.key.startswith("web") else "ai"
 
 
 def _namespace(ctx: Context) -> str:
-    return ctx.filter_value("resource.label.namespace_name")
+    return namespace(_workload(ctx))
 
 
-# --- restart loops --------------------------------------------------------------------------
-
-
-def _crash_loop(run_seconds: int) -> callable:
-    def build(ctx: Context) -> Run:
-        ns, start, stop, end = _namespace(ctx), 10 * MIN, 70 * MIN, 80 * MIN
-        series = [restart_count(ns, f"{ns}-ok-{i}", [], 0, end) for i in range(3)]
-        series.append(restart_count(ns, f"{ns}-bad", crash_loop(start, stop, run_seconds), 0, end))
-        return Run(Observations(end, series), (start, stop))
-
-    return build
-
-
-def _rollout(ctx: Context) -> Run:
-    ns, end = _namespace(ctx), 60 * MIN
-    return Run(Observations(end, rolling_update(ns, 6, 10 * MIN, end)))
+def _deployment(ctx: Context) -> str:
+    """The Deployment the policy names, else the namespace's first."""
+    try:
+        return ctx.promql_value("deployment")
+    except Unsupported:  # a namespace-wide query names none
+        return IMAGES[_workload(ctx)][0]
 
 
 # --- container memory and CPU ---------------------------------------------------------------
 
 
 def _memory(
-    ns: str, pod: str, used: callable, end: int, memory_type: str = "non-evictable"
-) -> object:
+    ns: str, pod: str, used: Callable[[int], float], end: int, memory_type: str = "non-evictable"
+) -> TimeSeries:
     return gauge(
         "kubernetes.io/container/memory/limit_utilization",
         "k8s_container",
@@ -77,18 +74,6 @@ def _leak(ctx: Context) -> Run:
     return Run(Observations(end, [_memory(ns, f"{ns}-leaky", used, end)]), (crossing, kills[0]))
 
 
-def _sudden_oom(ctx: Context) -> Run:
-    """A request loads a large export into memory: usage jumps to the limit within seconds and the
-    container is OOM-killed between two samples; users retry every ten minutes."""
-    ns, end = _namespace(ctx), 90 * MIN
-    kills = list(range(10 * MIN + 25, 70 * MIN, 10 * MIN))
-
-    def used(t: int) -> float:
-        return 0.3 if any(0 <= t - k < 2 * MIN for k in kills) else 0.5  # restarted: cold
-
-    return Run(Observations(end, [_memory(ns, f"{ns}-export", used, end)]), (kills[0], kills[-1]))
-
-
 def _page_cache(ctx: Context) -> Run:
     ns, end = _namespace(ctx), 8 * HOUR
     rss, cache = page_cache(0.4, 1.0, 0.15)
@@ -99,9 +84,7 @@ def _page_cache(ctx: Context) -> Run:
     return Run(Observations(end, series))
 
 
-def _cpu_series(ns: str, cpu: dict[str, list[tuple[int, float]]]) -> list:
-    from pace_infra.monitoring.evaluation.series import TimeSeries
-
+def _cpu_series(ns: str, cpu: dict[str, list[tuple[int, float]]]) -> list[TimeSeries]:
     return [
         TimeSeries(
             "kubernetes.io/container/cpu/limit_utilization",
@@ -115,59 +98,148 @@ def _cpu_series(ns: str, cpu: dict[str, list[tuple[int, float]]]) -> list:
     ]
 
 
+def morning_ramp(t: int) -> float:
+    """CPU the traffic needs (cores): the night's 0.6 to the day's 9 between 00:30 and 01:10."""
+    return 0.6 + 8.4 * min(max((t - 30 * MIN) / (40 * MIN), 0), 1)
+
+
+def hpa(demand: Callable[[int], float], end: int, **overrides: int) -> Autoscaled:
+    """The applications' HPA (70 % of a 0.5-core request, 1-core limit) on a 3-node pool of up to
+    12 nodes, 6 pods a node."""
+    settings = {"min_replicas": 3, "max_replicas": 30, "nodes": 3, "max_nodes": 12, **overrides}
+    return autoscale(demand, end, request=0.5, limit=1.0, target=0.7, pods_per_node=6, **settings)
+
+
 def _morning_ramp(ctx: Context) -> Run:
-    """Traffic from the night floor to the day's peak in 40 minutes; HPA (target 70 % of the
-    request) adds pods, the cluster autoscaler adds nodes for them."""
-    ns, end = _namespace(ctx), 3 * HOUR
-
-    def demand(t: int) -> float:
-        return 0.6 + 8.4 * min(max((t - 30 * MIN) / (40 * MIN), 0), 1)
-
-    scaled = autoscale(
-        demand,
-        end,
-        request=0.5,
-        limit=1.0,
-        target=0.7,
-        min_replicas=3,
-        max_replicas=30,
-        pods_per_node=6,
-        nodes=3,
-        max_nodes=12,
-    )
-    return Run(Observations(end, _cpu_series(ns, scaled.cpu)))
+    """Traffic from the night floor to the day's peak in 40 minutes; HPA adds pods, the cluster
+    autoscaler adds nodes for them."""
+    end = 3 * HOUR
+    return Run(Observations(end, _cpu_series(_namespace(ctx), hpa(morning_ramp, end).cpu)))
 
 
 def _saturated(ctx: Context) -> Run:
     """Demand beyond what maxReplicas can serve: every pod at its CPU limit for an hour."""
-    ns, end = _namespace(ctx), 2 * HOUR
+    end = 2 * HOUR
+    scaled = hpa(lambda t: 20.0 if 30 * MIN <= t < 90 * MIN else 4.0, end, max_replicas=12)
+    return Run(Observations(end, _cpu_series(_namespace(ctx), scaled.cpu)), (35 * MIN, 90 * MIN))
 
-    def demand(t: int) -> float:
-        return 20.0 if 30 * MIN <= t < 90 * MIN else 4.0
 
-    scaled = autoscale(
-        demand,
+# --- crash loops (kube-state: the container's waiting reason) ---------------------------------
+
+
+def _crash_loop(run_seconds: int) -> Build:
+    """One pod's container exits `run_seconds` after each start from 00:10 until a fix rolls out
+    at 01:10; kubelet restarts it after its back-off, waiting CrashLoopBackOff meanwhile."""
+
+    def build(ctx: Context) -> Run:
+        ns, start, stop, end = _namespace(ctx), 10 * MIN, 70 * MIN, 80 * MIN
+        waits = crash_loop_backoffs(start, stop, run_seconds)
+        series = [kube_state.waiting(ns, f"{ns}-bad", "CrashLoopBackOff", waits, end)]
+        return Run(Observations(end, series), (start, stop))
+
+    return build
+
+
+def _crashes(*exits: int) -> Build:
+    """A container that exits at `exits` (each followed by kubelet's back-off) and otherwise
+    runs fine."""
+
+    def build(ctx: Context) -> Run:
+        ns, end = _namespace(ctx), 90 * MIN
+        waits = crash_backoffs(list(exits))
+        series = [kube_state.waiting(ns, f"{ns}-0", "CrashLoopBackOff", waits, end)]
+        return Run(Observations(end, series))
+
+    return build
+
+
+def _rollout_waits(ctx: Context) -> Run:
+    """A roll-out of 4 replicas: each new pod waits ContainerCreating for its first 15 s."""
+    ns, end = _namespace(ctx), 60 * MIN
+    series = [
+        kube_state.waiting(ns, f"{ns}-{name}", "ContainerCreating", [(created, created + 15)], end)
+        for name, created, _ in rolling_update(4, 10 * MIN)
+    ]
+    return Run(Observations(end, series))
+
+
+# --- replicas (kube-state: desired and available) ---------------------------------------------
+
+
+def _replicas(
+    ctx: Context, points: list[tuple[int, int, int]], end: int, failure: tuple[int, int] | None
+) -> Run:
+    series = kube_state.deployment(
+        _namespace(ctx),
+        _deployment(ctx),
+        kube_state.stepwise([(t, float(d)) for t, d, _ in points]),
+        kube_state.stepwise([(t, float(a)) for t, _, a in points]),
         end,
-        request=0.5,
-        limit=1.0,
-        target=0.7,
-        min_replicas=3,
-        max_replicas=12,
-        pods_per_node=6,
-        nodes=3,
-        max_nodes=12,
     )
-    return Run(Observations(end, _cpu_series(ns, scaled.cpu)), (35 * MIN, 90 * MIN))
+    return Run(Observations(end, series), failure)
 
 
-# --- error logs -----------------------------------------------------------------------------
+def _quota_caps_scale_out(ctx: Context) -> Run:
+    """The morning ramp, but the namespace's ResourceQuota admits 8 pods: the HPA wants more,
+    the ReplicaSet is refused the rest, and the Deployment stays short until traffic falls."""
+    end = 3 * HOUR
+    scaled = hpa(lambda t: morning_ramp(t) if t < 2 * HOUR else 2.0, end, quota_pods=8)
+    return _replicas(ctx, scaled.replicas, end, longest_shortfall(scaled.replicas))
 
 
-def _app_namespace(ctx: Context) -> str:
-    return namespace("web" if ctx.policy.key.startswith("web") else "ai")
+def longest_shortfall(replicas: list[tuple[int, int, int]]) -> tuple[int, int]:
+    """The longest spell in which the Deployment had fewer available replicas than desired."""
+    spells, since = [], None
+    for t, desired, available in replicas:
+        if desired > available and since is None:
+            since = t
+        elif desired <= available and since is not None:
+            spells.append((since, t))
+            since = None
+    if since is not None:
+        spells.append((since, replicas[-1][0]))
+    return max(spells, key=lambda s: s[1] - s[0])
 
 
-def _error_lines(lines_per_minute: int, start: int, stop: int, make: callable) -> list:
+def _scale_out(ctx: Context) -> Run:
+    """The morning ramp within quota: new pods wait for a new node, then start."""
+    end = 3 * HOUR
+    return _replicas(ctx, hpa(morning_ramp, end).replicas, end, None)
+
+
+def _rollout_replicas(ctx: Context) -> Run:
+    """A roll-out of 2 replicas (maxSurge 1, maxUnavailable 0): an old pod goes only once its
+    successor is ready, so available never drops below desired."""
+    end = HOUR
+    pods = rolling_update(2, 10 * MIN)
+
+    def available(t: int) -> int:
+        replaced = sum(ready <= t for _, _, ready in pods)
+        return (len(pods) - replaced) + replaced  # old ones still serving + new ones ready
+
+    return _replicas(ctx, [(t, 2, available(t)) for t in range(30, end + 1, 30)], end, None)
+
+
+def _none_ready(ctx: Context) -> Run:
+    """Every replica fails its readiness probe (its dependency is down) for 30 minutes: the
+    Deployment has 2 desired and 0 available; no container restarts."""
+    end, start, stop = 2 * HOUR, 30 * MIN, 60 * MIN
+    points = [(t, 2, 0 if start <= t < stop else 2) for t in range(30, end + 1, 30)]
+    return _replicas(ctx, points, end, (start, stop))
+
+
+def _node_drain(ctx: Context) -> Run:
+    """A node upgrade drains the node of one of the two replicas (the PodDisruptionBudget lets
+    one go at a time): 1 available for 70 s while its replacement starts elsewhere."""
+    end = HOUR
+    points = [(t, 2, 1 if 20 * MIN <= t < 20 * MIN + 70 else 2) for t in range(30, end + 1, 30)]
+    return _replicas(ctx, points, end, None)
+
+
+# --- error logs (the logging contract) ----------------------------------------------------------
+
+
+def _error_lines(lines_per_minute: int, start: int, stop: int, make: Callable) -> list:
     entries = []
     for t in range(start, stop, MIN):
         for i in range(lines_per_minute):
@@ -175,35 +247,35 @@ def _error_lines(lines_per_minute: int, start: int, stop: int, make: callable) -
     return entries
 
 
-def _dependency_outage(ctx: Context) -> Run:
-    ns, end = _app_namespace(ctx), 90 * MIN
-
-    def make(t: int, i: int) -> list:
-        return container_log_lines(
-            ns, f"{ns}-{i % 3}", t, ["upstream timeout after 5000ms"], "stderr"
-        )
-
-    logs = _error_lines(120, 20 * MIN, 60 * MIN, make)
-    return Run(Observations(end, logs=logs), (20 * MIN, 60 * MIN))
+def _contract_line(message: str) -> str:
+    """One line as the logging contract has an app write an error (docs/reference/alerts.md)."""
+    return json.dumps({"severity": "ERROR", "message": message})
 
 
-def _json_level(ctx: Context) -> Run:
-    """The same outage, logged by a Node app as pino JSON (numeric `level`, no `severity`) on
-    stdout: GKE files it as INFO."""
-    ns, end = _app_namespace(ctx), 90 * MIN
+def _pino_line(message: str) -> str:
+    """pino with the contract's mapping: `formatters.level` writes severity, not `level: 50`."""
+    return json.dumps({"severity": "ERROR", "message": message, "pid": 1, "hostname": "p"})
 
-    def make(t: int, i: int) -> list:
-        line = json.dumps({"level": 50, "msg": "upstream timeout after 5000ms"})
-        return container_log_lines(ns, f"{ns}-{i % 3}", t, [line], "stdout")
 
-    logs = _error_lines(120, 20 * MIN, 60 * MIN, make)
-    return Run(Observations(end, logs=logs), (20 * MIN, 60 * MIN))
+def _outage(line: Callable[[str], str]) -> Build:
+    def build(ctx: Context) -> Run:
+        ns, end = _namespace(ctx), 90 * MIN
+
+        def make(t: int, i: int) -> list:
+            return container_log_lines(
+                ns, f"{ns}-{i % 3}", t, [line("upstream timeout after 5000ms")], "stdout"
+            )
+
+        logs = _error_lines(120, 20 * MIN, 60 * MIN, make)
+        return Run(Observations(end, logs=logs), (20 * MIN, 60 * MIN))
+
+    return build
 
 
 def _stack_trace(ctx: Context) -> Run:
-    """A handled exception (a client's expired token), logged with its 25-line stack trace on
-    stderr once a minute: one request a minute, nothing broken."""
-    ns, end = _app_namespace(ctx), 2 * HOUR
+    """A handled exception (a client's expired token), logged raw with its 25-line stack trace
+    on stderr once a minute: one request a minute, nothing broken."""
+    ns, end = _namespace(ctx), 2 * HOUR
     trace = [
         "Error: jwt expired",
         *(f"    at frame{i} (/app/dist/server.js:{i}:7)" for i in range(24)),
@@ -216,161 +288,16 @@ def _stack_trace(ctx: Context) -> Run:
 
 
 def _quiet_night(ctx: Context) -> Run:
-    ns, end = _app_namespace(ctx), 6 * HOUR
+    ns, end = _namespace(ctx), 6 * HOUR
 
     def make(t: int, i: int) -> list:
-        return container_log_lines(ns, f"{ns}-0", t, ["client closed the connection"], "stderr")
+        line = _contract_line("client closed the connection")
+        return container_log_lines(ns, f"{ns}-0", t, [line], "stdout")
 
     return Run(Observations(end, logs=_error_lines(1, 0, end, make)[::10]))
 
 
-# --- nodes ----------------------------------------------------------------------------------
-
-
-def _nodes(
-    metric: str, used: callable, count: int, end: int, labels: dict[str, str] | None = None
-) -> list:
-    return [
-        gauge(
-            f"kubernetes.io/node/{metric}",
-            "k8s_node",
-            {**CLUSTER, "node_name": f"gke-pace-web-{i}"},
-            used,
-            end,
-            metric_labels=labels,
-        )
-        for i in range(count)
-    ]
-
-
-def _node_burst(ctx: Context) -> Run:
-    """The morning ramp on the nodes: the autoscaler adds nodes for the new pods, so use per
-    node follows the pods' (4 allocatable cores a node)."""
-    end = 3 * HOUR
-
-    def demand(t: int) -> float:
-        return 0.6 + 8.4 * min(max((t - 30 * MIN) / (40 * MIN), 0), 1)
-
-    scaled = autoscale(
-        demand,
-        end,
-        request=0.5,
-        limit=1.0,
-        target=0.7,
-        min_replicas=3,
-        max_replicas=30,
-        pods_per_node=6,
-        nodes=3,
-        max_nodes=12,
-    )
-    nodes = dict(scaled.nodes)
-
-    def used(t: int) -> float | None:
-        return min((demand(t) + 0.4 * nodes.get(t, 3)) / (4 * nodes.get(t, 3)), 1.0)
-
-    return Run(Observations(end, _nodes("cpu/allocatable_utilization", used, 3, end)))
-
-
-def _nodes_at_max(metric: str) -> callable:
-    def build(ctx: Context) -> Run:
-        end = 2 * HOUR
-
-        def used(t: int) -> float:
-            return 0.97 if 30 * MIN <= t < 90 * MIN else 0.6
-
-        labels = {"memory_type": "non-evictable"} if metric.startswith("memory") else None
-        return Run(Observations(end, _nodes(metric, used, 12, end, labels)), (30 * MIN, 90 * MIN))
-
-    return build
-
-
-def _node_page_cache(ctx: Context) -> Run:
-    end = 12 * HOUR
-    rss, cache = page_cache(0.55, 1.0, 0.06)
-    metric = "memory/allocatable_utilization"
-    series = [
-        *_nodes(metric, rss, 3, end, {"memory_type": "non-evictable"}),
-        *_nodes(metric, cache, 3, end, {"memory_type": "evictable"}),
-    ]
-    return Run(Observations(end, series))
-
-
-# --- scheduling -----------------------------------------------------------------------------
-
-
-def _scale_up_burst(ctx: Context) -> Run:
-    end = 2 * HOUR
-
-    def demand(t: int) -> float:
-        return 1.0 if t < 30 * MIN else 9.0
-
-    scaled = autoscale(
-        demand,
-        end,
-        request=0.5,
-        limit=1.0,
-        target=0.7,
-        min_replicas=3,
-        max_replicas=30,
-        pods_per_node=6,
-        nodes=3,
-        max_nodes=12,
-    )
-    logs = failed_scheduling_events(
-        "pace-web", scaled.pending, "0/3 nodes are available: 3 Insufficient cpu."
-    )
-    return Run(Observations(end, logs=logs))
-
-
-def _pool_at_max(ctx: Context) -> Run:
-    end = 2 * HOUR
-    pending = [(f"pace-web-{i}", 30 * MIN, 90 * MIN) for i in range(4)]
-    logs = failed_scheduling_events(
-        "pace-web", pending, "0/12 nodes are available: 12 Insufficient cpu."
-    )
-    return Run(Observations(end, logs=logs), (30 * MIN, 90 * MIN))
-
-
-def _quota_rejected(ctx: Context) -> Run:
-    """ResourceQuota exhausted: the ReplicaSet controller cannot create the pods at all."""
-    from pace_infra.monitoring.evaluation.series import LogEntry
-
-    end = 2 * HOUR
-    logs = [
-        LogEntry(
-            t,
-            "k8s_cluster",
-            CLUSTER,
-            "WARNING",
-            json_payload={
-                "reason": "FailedCreate",
-                "message": 'pods "pace-web-x" is forbidden: exceeded quota: pace-web',
-                "involvedObject": {"kind": "ReplicaSet", "name": "pace-web-5d9f"},
-            },
-        )
-        for t in range(30 * MIN, 90 * MIN, MIN)
-    ]
-    return Run(Observations(end, logs=logs), (30 * MIN, 90 * MIN))
-
-
 WORKLOAD_SCENARIOS: tuple[Scenario, ...] = (
-    Scenario(
-        "crash loop at start-up (CrashLoopBackOff, 1 h)",
-        "failure",
-        "*-restart-loop",
-        _crash_loop(2),
-        5 * MIN,
-        "a crash loop pages while it lasts",
-    ),
-    Scenario(
-        "slow crash loop (liveness kills it after 90 s, 1 h)",
-        "failure",
-        "*-restart-loop",
-        _crash_loop(90),
-        10 * MIN,
-        "a slow loop is still a loop",
-    ),
-    Scenario("deploy roll-out (6 replicas, maxSurge 25%)", "normal", "*-restart-loop", _rollout),
     Scenario(
         "memory leak up to the OOM kill",
         "failure",
@@ -378,14 +305,6 @@ WORKLOAD_SCENARIOS: tuple[Scenario, ...] = (
         _leak,
         10 * MIN,
         "a leak pages before the kill",
-    ),
-    Scenario(
-        "sudden OOM kills (an export loads in seconds, retried)",
-        "failure",
-        "*-container-memory",
-        _sudden_oom,
-        5 * MIN,
-        "repeated OOM kills page",
     ),
     Scenario(
         "page cache grows with uploads (reclaimable)", "normal", "*-container-memory", _page_cache
@@ -399,81 +318,113 @@ WORKLOAD_SCENARIOS: tuple[Scenario, ...] = (
         15 * MIN,
         "saturation at the ceiling pages",
     ),
+    Scenario(
+        "crash loop at start-up: exits after 2 s (1 h)",
+        "failure",
+        "*-crash-loop",
+        _crash_loop(2),
+        15 * MIN,
+        "a crash loop pages while it lasts",
+    ),
+    Scenario(
+        "slow start-up: 60 s to start, then exit 1 (1 h)",
+        "failure",
+        "*-crash-loop",
+        _crash_loop(60),
+        20 * MIN,
+        "a slow loop is still a loop",
+    ),
+    Scenario(
+        "liveness probe kills it after 90 s (1 h)",
+        "failure",
+        "*-crash-loop",
+        _crash_loop(90),
+        20 * MIN,
+        "a slow loop is still a loop",
+    ),
+    Scenario(
+        "a poison message crashes it 4 minutes after each start (1 h)",
+        "failure",
+        "*-crash-loop",
+        _crash_loop(240),
+        25 * MIN,
+        "a slow loop is still a loop",
+    ),
+    Scenario("one crash, restarted after 10 s", "normal", "*-crash-loop", _crashes(20 * MIN)),
+    Scenario(
+        "two crashes three minutes apart (a flaky dependency at start-up)",
+        "normal",
+        "*-crash-loop",
+        _crashes(20 * MIN, 23 * MIN),
+    ),
+    Scenario(
+        "deploy roll-out: new pods ContainerCreating", "normal", "*-crash-loop", _rollout_waits
+    ),
+    Scenario(
+        "ResourceQuota caps the HPA's scale-out",
+        "failure",
+        "*-replicas-short",
+        _quota_caps_scale_out,
+        20 * MIN,
+        "a Deployment that cannot reach its replicas is noticed",
+    ),
+    Scenario(
+        "morning ramp: new pods wait for a new node", "normal", "*-replicas-short", _scale_out
+    ),
+    Scenario(
+        "deploy roll-out (maxSurge 1, maxUnavailable 0)",
+        "normal",
+        "*-replicas-short",
+        _rollout_replicas,
+    ),
+    Scenario("node upgrade drains one of two replicas", "normal", "*-replicas-short", _node_drain),
+    Scenario(
+        "every replica fails readiness for 30 min (no restarts)",
+        "failure",
+        "*-unavailable",
+        _none_ready,
+        10 * MIN,
+        "nothing serving pages, restarts or not",
+    ),
+    Scenario(
+        "deploy roll-out (maxSurge 1, maxUnavailable 0)",
+        "normal",
+        "*-unavailable",
+        _rollout_replicas,
+    ),
+    Scenario("node upgrade drains one of two replicas", "normal", "*-unavailable", _node_drain),
     *(
         s
         for app in ("web", "ai")
         for s in (
             Scenario(
-                "dependency outage: one stderr line per failed request",
+                "dependency outage: an ERROR entry per failed request (the contract)",
                 "failure",
                 f"{app}-error-logs",
-                _dependency_outage,
+                _outage(_contract_line),
                 10 * MIN,
-                "an error storm pages",
+                "an error storm is noticed",
             ),
             Scenario(
-                "the same errors as JSON with a numeric level on stdout",
+                "the same outage from a pino app mapping its level to severity",
                 "failure",
                 f"{app}-error-logs",
-                _json_level,
+                _outage(_pino_line),
                 10 * MIN,
-                "errors count however logged",
+                "errors count however the app is written, once it keeps the contract",
             ),
             Scenario(
-                "a handled exception's 25-line stack trace once a minute",
+                "a handled exception's raw 25-line stack trace on stderr once a minute",
                 "normal",
                 f"{app}-error-logs",
                 _stack_trace,
             ),
             Scenario(
-                "low-traffic night, an occasional error line",
+                "low-traffic night, an occasional error entry",
                 "normal",
                 f"{app}-error-logs",
                 _quiet_night,
             ),
         )
-    ),
-    Scenario(
-        "morning ramp: nodes added by the autoscaler", "normal", "platform-node-cpu", _node_burst
-    ),
-    Scenario(
-        "node pool at its maximum, CPU at 97% (1 h)",
-        "failure",
-        "platform-node-cpu",
-        _nodes_at_max("cpu/allocatable_utilization"),
-        15 * MIN,
-    ),
-    Scenario(
-        "page cache grows on the nodes (reclaimable)",
-        "normal",
-        "platform-node-memory",
-        _node_page_cache,
-    ),
-    Scenario(
-        "node pool at its maximum, memory at 97% (1 h)",
-        "failure",
-        "platform-node-memory",
-        _nodes_at_max("memory/allocatable_utilization"),
-        15 * MIN,
-    ),
-    Scenario(
-        "scale-up burst: pods Pending until the new node is ready",
-        "normal",
-        "platform-unschedulable-pods",
-        _scale_up_burst,
-    ),
-    Scenario(
-        "node pool at its maximum: pods Pending for 1 h",
-        "failure",
-        "platform-unschedulable-pods",
-        _pool_at_max,
-        10 * MIN,
-    ),
-    Scenario(
-        "ResourceQuota exhausted: ReplicaSet FailedCreate for 1 h",
-        "failure",
-        "platform-unschedulable-pods",
-        _quota_rejected,
-        10 * MIN,
     ),
 )
