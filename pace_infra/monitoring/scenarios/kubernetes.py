@@ -26,7 +26,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from pace_infra.monitoring.evaluation.series import LogEntry, TimeSeries
+from pace_infra.monitoring.evaluation.series import SEVERITIES, LogEntry, TimeSeries
 from pace_infra.monitoring.scenarios.kube_state import event
 
 SAMPLE = 60
@@ -262,7 +262,7 @@ def container_log_lines(
             parsed = None
         if isinstance(parsed, dict):
             payload = parsed
-            if str(parsed.get("severity", "")).upper() in ("ERROR", "WARNING", "INFO", "DEBUG"):
+            if str(parsed.get("severity", "")).upper() in SEVERITIES:
                 severity = str(parsed["severity"]).upper()
         entries.append(
             LogEntry(
