@@ -225,6 +225,17 @@ def equality_matchers(node: tuple) -> dict[str, str]:
     return {label: next(iter(values)) for label, values in found.items() if len(values) == 1}
 
 
+def selects(node: tuple, series: TimeSeries) -> bool:
+    """Whether any selector of the expression selects the series."""
+    if node[0] == "sel":
+        return _selected(node[1], _labels(series))
+    return any(
+        selects(child, series)
+        for child in node[1:]
+        if isinstance(child, tuple) and child and child[0] in ("sel", "range", "agg", "bin")
+    )
+
+
 def _selected(matchers: Sequence[tuple[str, str, str]], labels: Labels) -> bool:
     values = dict(labels)
     for label, op, value in matchers:
