@@ -65,10 +65,13 @@ def world(
 
     def rate(peak: float, spell: Spell | None) -> Callable[[int], float]:
         day = daily_rate(peak)
-        usual = lambda t: day(t + offset)
-        if spell is None:
-            return usual
-        return lambda t: spell.value if spell.start <= t < spell.stop else usual(t)
+
+        def at(t: int) -> float:
+            if spell is not None and spell.start <= t < spell.stop:
+                return spell.value
+            return day(t + offset)
+
+        return at
 
     return (
         *load_balancer(

@@ -2,10 +2,11 @@
 and Kubernetes events.
 
 Sources:
-- kube-state-metrics (internal/store/pod.go, deployment.go): `kube_pod_container_status_waiting_reason`
-  exists only for a container that is waiting ("Skip creating series for running containers"),
-  valued 1, labelled container and reason; `kube_pod_status_phase` is one series per phase
-  (Pending, Succeeded, Failed, Unknown, Running), 1 for the pod's phase and 0 for the others;
+- kube-state-metrics (internal/store/pod.go, deployment.go):
+  `kube_pod_container_status_waiting_reason` exists only for a container that is waiting
+  ("Skip creating series for running containers"), valued 1, labelled container and reason;
+  `kube_pod_status_phase` is one series per phase (Pending, Succeeded, Failed, Unknown,
+  Running), 1 for the pod's phase and 0 for the others;
   `kube_deployment_spec_replicas` is spec.replicas and `kube_deployment_status_replicas_available`
   status.availableReplicas; every pod series carries namespace, pod and uid, every Deployment
   series namespace and deployment.

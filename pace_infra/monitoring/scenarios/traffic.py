@@ -26,6 +26,7 @@ Sources of the numbers:
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -136,7 +137,7 @@ def streamed_answers(
 
     def shares(t: int) -> tuple[float, ...]:
         below = [cdf(b, t) for b in LATENCY_BOUNDS]
-        out = [below[0], *(b - a for a, b in zip(below, below[1:], strict=False))]
+        out = [below[0], *(b - a for a, b in itertools.pairwise(below))]
         return (*out, 1 - below[-1])
 
     return shares

@@ -117,14 +117,17 @@ def test_unsupported_combiners_and_conditions_are_refused():
         )
 
 
+SLO_NAME = "projects/p/services/s/serviceLevelObjectives/a"
+
+
 def _slo_stack() -> dict:
     """A burn-rate tier as the catalog writes it: two windows and a requests-per-second guard."""
     stack = _stack(
         {"display_name": "long", "condition_threshold": {
-            "filter": 'select_slo_burn_rate("projects/p/services/s/serviceLevelObjectives/a", "3600s")',
+            "filter": f'select_slo_burn_rate("{SLO_NAME}", "3600s")',
             "comparison": "COMPARISON_GT", "threshold_value": 14.4, "duration": "0s"}},
         {"display_name": "short", "condition_threshold": {
-            "filter": 'select_slo_burn_rate("projects/p/services/s/serviceLevelObjectives/a", "300s")',
+            "filter": f'select_slo_burn_rate("{SLO_NAME}", "300s")',
             "comparison": "COMPARISON_GT", "threshold_value": 14.4, "duration": "0s"}},
         _threshold("r", 0.231, aggregations=[{"alignment_period": "300s",
                    "per_series_aligner": "ALIGN_RATE", "cross_series_reducer": "REDUCE_SUM"}]),

@@ -46,7 +46,7 @@ def test_quota_refusals_are_replicaset_events_the_policy_matches(stacks):
 
 
 def test_an_oom_kill_is_a_node_event_between_two_memory_samples(stacks):
-    policy, run = _run(stacks, "platform-oom-kills", "an export is OOM-killed")
+    _, run = _run(stacks, "platform-oom-kills", "an export is OOM-killed")
     kills = [e.time for e in run.observations.logs]
     assert all(t % 60 for t in kills)  # never at a sample: utilization never shows it
     assert {e.resource_type for e in run.observations.logs} == {"k8s_node"}

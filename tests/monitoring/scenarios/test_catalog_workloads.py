@@ -21,7 +21,7 @@ def test_a_slow_loop_is_mostly_running_between_its_back_offs(stacks):
     run = _run(stacks, "web-crash-loop", "liveness probe kills it")
     (series,) = run.observations.series
     assert series.resource_labels["namespace"] == "pace-web"
-    start, stop = run.failure
+    start, _ = run.failure
     early = [t for t, _ in series.points if t < start + 600]
     assert 0 < len(early) < 10  # a few samples in its first ten minutes
     gaps = [b - a for (a, _), (b, _) in zip(series.points, series.points[1:], strict=False)]
@@ -36,7 +36,7 @@ def test_one_crash_waits_10_seconds(stacks):
 
 def test_the_quota_keeps_the_deployment_short_while_traffic_stays_up(stacks):
     run = _run(stacks, "web-replicas-short", "ResourceQuota caps")
-    desired, available = run.observations.series
+    _, available = run.observations.series
     start, stop = run.failure
     assert stop - start > 3600
     assert max(v for _, v in available.points) == 8

@@ -11,10 +11,15 @@ def test_a_run_prints_one_line_per_policy_and_the_summary(synth_dir, stacks, cap
     # The session's synth (fresh: --synth-if-stale would not synthesize again).
     code = main(["--synth-if-stale", str(synth_dir)])
     lines = capsys.readouterr().out.splitlines()
-    policies = sum(
-        len(load_policies(stack)) for name, stack in stacks.items() if name.endswith("-monitoring")
-    )
-    assert len(lines) == policies + 1
+    per_env = {
+        name.removesuffix("-monitoring"): len(load_policies(stack))
+        for name, stack in stacks.items()
+        if name.endswith("-monitoring")
+    }
+    policies = sum(per_env.values())
+    assert len(lines) == policies + len(per_env) + 1
+    for env, count in per_env.items():
+        assert any(line.startswith(f"{env}: {count} policies, ") for line in lines)
     assert lines[-1].startswith(f"{policies} policies, ")
     assert lines[-1].endswith("all as expected"), [
         line for line in lines if line.startswith("FAIL")

@@ -12,9 +12,9 @@ from pace_infra.tools.toolchain.setup import Toolchain
 from pace_infra.tools.toolchain.validate import (
     Diagnostic,
     StackResult,
+    ensure_synth,
     parse_diagnostics,
     report,
-    ensure_synth,
     stack_files,
     synth_is_fresh,
     validate_all,
