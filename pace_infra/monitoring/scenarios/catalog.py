@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pace_infra.monitoring.scenarios.catalog_data import DATA_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_deployments import DEPLOYMENT_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_edge import EDGE_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_platform import PLATFORM_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_slo import SLO_SCENARIOS
@@ -11,6 +12,7 @@ from pace_infra.monitoring.scenarios.model import Scenario
 
 SCENARIOS: tuple[Scenario, ...] = (
     *WORKLOAD_SCENARIOS,
+    *DEPLOYMENT_SCENARIOS,
     *PLATFORM_SCENARIOS,
     *EDGE_SCENARIOS,
     *SLO_SCENARIOS,
