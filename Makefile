@@ -17,8 +17,8 @@ CHECKOV := .tools/checkov/bin/checkov
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
-	@echo "make test       set up and run ruff, make validate, pytest (snapshots, constructs,"
-	@echo "                policies, Checkov)"
+	@echo "make test       set up and run ruff, make validate, make alert-scenarios, pytest"
+	@echo "                (snapshots, constructs, policies, Checkov)"
 	@echo "make validate   the pinned Terraform providers validate every stack (builds them once)"
 	@echo "                (PACE_PROVIDERS=auto|build|registry, VALIDATE_ARGS=--require-all)"
 	@echo "make providers  build or find the Terraform CLI and the pinned providers, and say which"
@@ -81,7 +81,8 @@ pytest: deps $(CHECKOV)
 	$(VENV_PY) -m pytest
 
 # validate before pytest: it builds the providers the harness tests run (once per machine).
-test: lint validate pytest
+# alert-scenarios after validate: it reads the synth validate made (cdktf.out), no second one.
+test: lint validate alert-scenarios pytest
 
 # Regenerates docs/identity-matrix.md from a fresh synth (a test fails when it is stale).
 identity-matrix: synth
@@ -92,10 +93,10 @@ identity-matrix: synth
 config-reference: .venv/.synced
 	@$(VENV_PY) -m pace_infra.tools.config_reference
 
-# Every alert policy of every environment evaluated offline over its scenarios (issue 15); not
-# yet part of make test: several current policies fail their scenarios until they are fixed.
-alert-scenarios: synth
-	@$(VENV_PY) -m pace_infra.monitoring.scenarios cdktf.out
+# Every alert policy of every environment evaluated offline over its scenarios (issue 15); part
+# of make test. Synthesizes only when cdktf.out is older than the code (as validate does).
+alert-scenarios: deps
+	@$(VENV_PY) -m pace_infra.monitoring.scenarios --synth-if-stale cdktf.out
 
 # Regenerates pace_infra/tools/review/forcenew.json from the pinned provider's schema (tools/forcenew).
 forcenew: synth

@@ -225,10 +225,11 @@ def _primary_settings(
 
 class PostgresInstance(Construct):
     """Instance + its database (+ a cross-region DR replica where asked). Verb: `grant_connect`.
-    Handles: `name` and `max_connections` (plain values), `instance_name`, `connection_name`,
-    `private_ip`, `database_name`, `service_account_email`, `replica_connection_name` (None
-    without a DR replica), `serving_name` (the instance the applications use: the replica once
-    promoted).
+    Handles: `name`, `max_connections`, `disk_autoresize_limit_gb` and `replica_name` (plain
+    values; `replica_name` None without a DR replica or once it is promoted), `instance_name`,
+    `connection_name`, `private_ip`, `database_name`, `service_account_email`,
+    `replica_connection_name` (None without a DR replica), `serving_name` (the instance the
+    applications use: the replica once promoted).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: PostgresInstanceProps) -> None:
@@ -271,6 +272,7 @@ class PostgresInstance(Construct):
         # reference (the monitoring stack's filters and thresholds).
         self.name: str = props.name
         self.max_connections: int = props.size.max_connections
+        self.disk_autoresize_limit_gb: int = props.size.disk_autoresize_limit_gb
         self.instance_name: str = instance.name
         self.connection_name: str = instance.connection_name
         self.private_ip: str = instance.private_ip_address
@@ -282,6 +284,8 @@ class PostgresInstance(Construct):
         # The instance the applications use: the replica once it has been promoted.
         self.serving_name: str = props.name
         self._replica_name: str | None = None
+        # The replica the lag and up alerts watch: none once it is promoted (it is a primary).
+        self.replica_name: str | None = None
         dr = props.dr_replica
         if dr:
             self._replica_name = dr.name
@@ -292,6 +296,8 @@ class PostgresInstance(Construct):
             self.replica_connection_name = replica.connection_name
             if dr.promoted:
                 self.serving_name = dr.name
+            else:
+                self.replica_name = dr.name
 
     @staticmethod
     def _replica_args(props: PostgresInstanceProps, dr: DrReplica, primary: str) -> dict:

@@ -1,6 +1,7 @@
-"""What PACE alerts on for each Cloud SQL instance: exhaustion (CPU, memory, disk and its
-forecast, connections against max_connections), health (down or silent, FAILED), and recovery
-(its restore drill missing or slower than the RTO)."""
+"""What PACE alerts on for each Cloud SQL instance: exhaustion (CPU, memory, disk against its
+autoresize limit and its forecast, connections against max_connections), health (down or
+silent) and recovery (its restore drill missing or slower than the RTO); for its DR replica, up
+and replication lag."""
 
 from __future__ import annotations
 
@@ -61,8 +62,12 @@ def restore_drill_alert(instance: str, watch: DrillWatch) -> AlertSpec:
     )
 
 
+# Cloud SQL counts storage in GB; 10^9 bytes is the smaller reading, so the alert errs early.
+BYTES_PER_GB = 10**9
+
+
 def database_alerts(
-    project: str, instance: str, max_connections: int, t: Thresholds
+    project: str, instance: str, max_connections: int, disk_limit_gb: int, t: Thresholds
 ) -> list[AlertSpec]:
     def spec(
         key: str,
@@ -114,30 +119,36 @@ def database_alerts(
                 t.sql_memory_utilization,
             ),
         ),
+        # Autoresize adds storage whenever free space falls below min(5 + capacity/25, 25) GB
+        # (Cloud SQL, "Automatic storage increase"), so disk/utilization sits near its ceiling
+        # for most of every cycle on a large disk and says nothing. What runs out is the
+        # autoresize limit (disk_autoresize_limit_gb): the used bytes are watched against it.
         spec(
-            "disk",
-            "disk filling",
+            "disk-limit",
+            "disk nearing its autoresize limit",
             "exhaustion",
             "WARNING",
-            f"Disk above {t.sql_disk_utilization:.0%} (autoresize has a limit).",
+            f"More than {t.sql_disk_limit_ratio:.0%} of the autoresize limit ({disk_limit_gb} GB) "
+            "is used: autoresize stops there, and a full disk stops writes.",
             "cloudsql-disk",
             Threshold(
-                "Disk utilization",
-                sql_filter("disk/utilization", project, instance),
-                t.sql_disk_utilization,
+                "Bytes used against the autoresize limit",
+                sql_filter("disk/bytes_used", project, instance),
+                round(t.sql_disk_limit_ratio * disk_limit_gb * BYTES_PER_GB),
             ),
         ),
         spec(
             "disk-forecast",
-            "disk full within 6 hours",
+            "disk reaches its autoresize limit within 6 hours",
             "exhaustion",
             "ERROR",
-            "At the current growth the disk is 95% full within 6 hours.",
+            f"At the current growth the used bytes reach the autoresize limit ({disk_limit_gb} GB) "
+            "within 6 hours: a runaway table, log or migration.",
             "cloudsql-disk",
             Threshold(
-                "Disk utilization forecast",
-                sql_filter("disk/utilization", project, instance),
-                0.95,
+                "Bytes used forecast",
+                sql_filter("disk/bytes_used", project, instance),
+                disk_limit_gb * BYTES_PER_GB,
                 duration="600s",
                 forecast_horizon="21600s",
             ),
@@ -175,19 +186,61 @@ def database_alerts(
                 missing_data="EVALUATION_MISSING_DATA_ACTIVE",
             ),
         ),
-        spec(
-            "failed",
-            "instance in FAILED state",
-            "health",
-            "CRITICAL",
-            "Cloud SQL reports the instance FAILED.",
-            "cloudsql-down",
-            Threshold(
-                "Instance FAILED",
-                sql_filter("instance_state", project, instance) + ' metric.label.state="FAILED"',
-                0,
-                aggregation=Aggregation("60s", "ALIGN_COUNT_TRUE"),
-                duration="60s",
-            ),
+        # No instance_state FAILED alert: FAILED is an instance whose creation failed, not a
+        # running instance's failure (Cloud SQL, instance states); a running instance that
+        # stops serving shows in `up` (0, or silent, which counts as down above).
+    ]
+
+
+def replica_alerts(project: str, replica: str, t: Thresholds) -> list[AlertSpec]:
+    """A cross-region DR replica: it must be up and close behind its primary, or the disaster
+    recovery it exists for loses data or cannot start. Users are not affected meanwhile:
+    WARNING, in support hours."""
+    first_steps = (
+        f"- Cloud SQL > {replica} > Overview: state, replication\n"
+        f"- `gcloud sql instances describe {replica}` (replicaConfiguration, state)"
+    )
+    return [
+        AlertSpec(
+            key=f"data-{replica}-down",
+            title=f"{replica}: DR replica down",
+            system="data",
+            family="health",
+            severity="WARNING",
+            summary="The DR replica reports down (or stopped reporting): a regional disaster now "
+            "has no replica to promote.",
+            first_steps=first_steps,
+            runbook="cloudsql-replica",
+            conditions=[
+                Threshold(
+                    "Replica up",
+                    sql_filter("up", project, replica),
+                    1,
+                    comparison="COMPARISON_LT",
+                    aggregation=Aggregation("60s", "ALIGN_MIN"),
+                    missing_data="EVALUATION_MISSING_DATA_ACTIVE",
+                )
+            ],
+        ),
+        AlertSpec(
+            key=f"data-{replica}-lag",
+            title=f"{replica}: DR replica lagging",
+            system="data",
+            family="health",
+            severity="WARNING",
+            summary=f"The DR replica is more than {t.sql_replica_lag_seconds} s behind its "
+            "primary for 10 minutes: promoting it now would lose that much data.",
+            first_steps=first_steps + "\n- The primary's write load (Query Insights) and the "
+            "replica's CPU and disk",
+            runbook="cloudsql-replica",
+            conditions=[
+                Threshold(
+                    "Replication lag (seconds)",
+                    sql_filter("replication/replica_lag", project, replica),
+                    t.sql_replica_lag_seconds,
+                    duration="600s",
+                    aggregation=Aggregation("60s", "ALIGN_MAX"),
+                )
+            ],
         ),
     ]

@@ -36,7 +36,28 @@ LB_LATENCIES = "loadbalancing.googleapis.com/https/total_latencies"
 WEB_URL_MAP = 'resource.label.url_map_name=monitoring.regex.full_match(".*-pace-web-.*")'
 # The AI backend's public endpoints go through the CRM Ingress's path rule /api/ai/*.
 AI_PATH_RULE = 'resource.label.matched_url_path_rule="/api/ai/*"'
+# The CRM's own requests: its URL map's minus the AI path, which has its own SLIs and threshold
+# (the monitoring filter grammar's NOT negates one comparison).
+NOT_AI_PATH_RULE = f"NOT {AI_PATH_RULE}"
 SERVER_ERRORS = "metric.label.response_code_class=500"
+
+# Kube-state metrics of GKE's POD and DEPLOYMENT packages (monitoring_config.enable_components
+# in constructs/gke.py), written by Managed Service for Prometheus as prometheus_target series;
+# PromQL names them as kube-state-metrics does (GKE, "Use kube state metrics": the PromQL metric
+# name is the open-source one; Cloud Monitoring's adds prometheus.googleapis.com/ and /gauge).
+KUBE_WAITING_REASON = "kube_pod_container_status_waiting_reason"
+KUBE_POD_PHASE = "kube_pod_status_phase"
+KUBE_DEPLOYMENT_DESIRED = "kube_deployment_spec_replicas"
+KUBE_DEPLOYMENT_AVAILABLE = "kube_deployment_status_replicas_available"
+
+
+def promql_selector(metric: str, **labels: str) -> str:
+    """`metric{label="value",...}`; a value starting with `~` is a regex match (`=~`)."""
+    matchers = ",".join(
+        f'{key}=~"{value[1:]}"' if value.startswith("~") else f'{key}="{value}"'
+        for key, value in labels.items()
+    )
+    return f"{metric}{{{matchers}}}"
 
 
 def lb_filter(metric: str, *selectors: str) -> str:
@@ -71,11 +92,26 @@ def log_metric_filter(metric_type: str, resource_type: str) -> str:
 
 
 def container_errors_log_filter(namespace: str) -> str:
-    """Log entries GKE marks ERROR or worse, of the containers in one namespace."""
+    """Structured entries an application marks ERROR or worse, of one namespace's containers.
+
+    The logging contract (docs/reference/alerts.md): one JSON object per line with `severity`
+    and `message`. GKE's agent turns a JSON line into one entry with a jsonPayload and takes
+    LogEntry.severity from its `severity` field; any other line is a textPayload, marked ERROR
+    when written to stderr (Cloud Logging, "Structured logging" and GKE's logs docs). Counting
+    only entries with a `message` counts what an application declares an error, once per error:
+    a raw multi-line stack trace on stderr (one ERROR entry per line) is not counted at all.
+    """
     return (
         f'resource.type="k8s_container" resource.labels.namespace_name="{namespace}" '
-        "severity>=ERROR"
+        "severity>=ERROR jsonPayload.message:*"
     )
+
+
+def kubernetes_event_filter(reason: str, resource_type: str | None = None) -> str:
+    """Kubernetes events GKE writes to the `events` log (a Node's as k8s_node, a Pod's as
+    k8s_pod), of one reason; of one monitored resource type where given."""
+    where = f' resource.type="{resource_type}"' if resource_type else ""
+    return f'log_id("events"){where} jsonPayload.reason="{reason}"'
 
 
 def database_errors_log_filter(project: str, instance: str) -> str:

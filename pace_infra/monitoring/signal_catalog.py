@@ -11,6 +11,7 @@ from pace_infra.monitoring.filters import (
     AI_PATH_RULE,
     LB_LATENCIES,
     LB_REQUESTS,
+    NOT_AI_PATH_RULE,
     SERVER_ERRORS,
     WEB_URL_MAP,
     container_errors_log_filter,
@@ -42,8 +43,9 @@ def _sli(app: str, *selectors: str) -> ApplicationSli:
 
 
 def application_slis() -> tuple[ApplicationSli, ...]:
-    """The requests each application serves at the load balancer: the CRM's, the AI path's."""
+    """The requests each application serves at the load balancer: the CRM's (its URL map but the
+    AI path), the AI path's. Disjoint: a streamed AI answer never counts against the CRM."""
     return (
-        _sli(namespace("web"), WEB_URL_MAP),
+        _sli(namespace("web"), WEB_URL_MAP, NOT_AI_PATH_RULE),
         _sli(namespace("ai"), WEB_URL_MAP, AI_PATH_RULE),
     )

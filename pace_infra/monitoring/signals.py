@@ -17,9 +17,12 @@ from constructs import Construct
 from pace_infra.config.values import UptimeTarget
 from pace_infra.constructs.propagation_wait import PropagationWait, PropagationWaitProps
 
-# At least three checker regions (Google's minimum when regions are chosen); an alert needs two
-# of them failing, so one region's network trouble never pages anyone.
-CHECKER_REGIONS: tuple[str, ...] = ("EUROPE", "USA", "ASIA_PACIFIC")
+# Three checker regions of one checker location each (the API's UptimeCheckRegion: USA runs from
+# three locations, USA_VIRGINIA from one; chosen regions must hold at least three locations). The
+# alert counts failing locations, and needs two: with one location a region, that is two regions,
+# so one region's network trouble never pages anyone (with "USA" it did: three failing
+# locations, one region; the alert scenarios show it).
+CHECKER_REGIONS: tuple[str, ...] = ("EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC")
 # How long Cloud Monitoring may take to see a new log-based metric, by its own error message
 # ("it could take up to 10 minutes to become available").
 LOG_METRIC_PROPAGATION_SECONDS = 600

@@ -11,7 +11,7 @@ from pace_infra.constructs.database_jobs import DatabaseJobs
 from pace_infra.constructs.postgres import PostgresInstance
 from pace_infra.constructs.telemetry import TelemetryWriter, TelemetryWriterProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
-from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
+from pace_infra.monitoring.alert_catalog import CatalogInputs, WatchedDatabase, alert_specs
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
@@ -20,7 +20,7 @@ from pace_infra.monitoring.security_alerts import SecurityWatch
 from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
 from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
 from pace_infra.monitoring.signals import Signals, SignalsProps
-from pace_infra.names import PagingRoute, System, service_account_email
+from pace_infra.names import PagingRoute, System, namespace, service_account_email
 from pace_infra.stacks.base import PaceStack, earlier
 from pace_infra.stacks.databases import DatabasesStack
 from pace_infra.stacks.gke import GkeStack
@@ -77,7 +77,10 @@ class MonitoringStack(PaceStack):
                 applications=application_slis(),
                 availability_goal=monitoring.availability_goal,
                 latency_goal=monitoring.latency_goal,
-                latency_threshold_ms=monitoring.latency_threshold_ms,
+                latency_thresholds_ms={
+                    namespace("web"): monitoring.latency_threshold_ms,
+                    namespace("ai"): monitoring.ai_latency_threshold_ms,
+                },
                 labels=labels,
             ),
         )
@@ -91,13 +94,21 @@ class MonitoringStack(PaceStack):
                     ),
                 ),
                 thresholds=monitoring.thresholds,
-                databases={db.serving_name: db.max_connections for db in databases},
+                databases={
+                    db.serving_name: WatchedDatabase(
+                        max_connections=db.max_connections,
+                        disk_autoresize_limit_gb=db.disk_autoresize_limit_gb,
+                        dr_replica=db.replica_name,
+                    )
+                    for db in databases
+                },
                 uptime_checks={
                     c.name: (c.system, signals.uptime_check_ids[c.name])
                     for c in monitoring.uptime_checks
                 },
                 log_metrics=signals.log_metric_types,
                 slo_names=levels.slo_names,
+                slo_goals=levels.slo_goals,
                 restore_drill=(
                     DrillWatch(
                         workflow=self.names.restore_drill,

@@ -32,6 +32,16 @@ INVALID = [
      "missing required key", "monitoring.budget.billing_account"),
     ("pagerduty-subdomain-host", "prod", "oncall.pagerduty_subdomain", "pace-crm.pagerduty.com",
      "not a subdomain"),
+    ("disk-limit-ratio", "dev", "monitoring.thresholds", {"sql_disk_limit_ratio": 1.2},
+     "between 0 and 1", "monitoring.thresholds.sql_disk_limit_ratio"),
+    ("ai-traffic-floor", "dev", "monitoring.thresholds", {"ai_min_requests_per_second": 0},
+     "above 0", "monitoring.thresholds.ai_min_requests_per_second"),
+    ("replica-lag", "prod", "monitoring.thresholds", {"sql_replica_lag_seconds": 10},
+     ">= 60", "monitoring.thresholds.sql_replica_lag_seconds"),
+    # Past the load balancer's backend timeout a request fails as a 5xx: never counted slow.
+    ("ai-latency-timeout", "dev", "monitoring.ai_latency_threshold_ms", 30000,
+     "below the load balancer's 30000 ms timeout"),
+    ("web-latency-zero", "dev", "monitoring.latency_threshold_ms", 0, "above 0"),
 ]
 # fmt: on
 

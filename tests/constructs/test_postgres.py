@@ -358,3 +358,20 @@ def test_the_instances_own_service_account_is_a_handle():
     assert doc["output"]["sa"]["value"] == (
         "${google_sql_database_instance.pace_db.service_account_email_address}"
     )
+
+
+def test_plain_handles_name_the_replica_and_the_autoresize_limit_the_alerts_watch():
+    built: list[PostgresInstance] = []
+
+    def build(stack) -> None:
+        for id_, props in (("plain", PROPS), ("dr", replace(PROPS, dr_replica=DR))):
+            built.append(PostgresInstance(stack, id_, props=props))
+        built.append(PostgresInstance(stack, "promoted", props=PROMOTED))
+
+    doc = synth_construct(build)
+    plain, dr, promoted = built
+    assert (plain.replica_name, plain.disk_autoresize_limit_gb) == (None, 500)
+    names = {i["name"] for i in resources(doc, "google_sql_database_instance").values()}
+    assert dr.replica_name in names and dr.replica_name != dr.name
+    # Once promoted, it is a primary: no replica to watch for lag.
+    assert promoted.replica_name is None

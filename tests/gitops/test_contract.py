@@ -151,3 +151,17 @@ def test_the_load_balancer_reaches_the_port_the_crm_listens_on(rendered, stacks)
             int(p) for a in firewall["firewall_allow_health_checks"]["allow"] for p in a["ports"]
         }
         assert APP_PORT in allowed, env
+
+
+def test_every_deployment_of_the_skeleton_has_a_no_replica_alert_on_its_name(rendered):
+    # The MCP servers have no public endpoint: this alert is their availability signal, so a
+    # Deployment renamed in the skeleton must not leave an alert watching the old name.
+    from pace_infra.config import Thresholds
+    from pace_infra.monitoring.workload_alerts import no_replica_query, workload_alerts
+
+    for (env, workload), objects in rendered.items():
+        alerts = {spec.key: spec for spec in workload_alerts(workload, Thresholds())}
+        for deployment in of_kind(objects, "Deployment"):
+            name = deployment["metadata"]["name"]
+            (condition,) = alerts[f"{workload}-{name}-unavailable"].conditions
+            assert condition.query == no_replica_query(namespace(workload), name), env

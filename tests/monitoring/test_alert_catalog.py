@@ -9,27 +9,32 @@ from pathlib import Path
 import pytest
 
 from pace_infra.config import Thresholds
-from pace_infra.monitoring.alert_catalog import CatalogInputs, alert_specs
+from pace_infra.monitoring.alert_catalog import CatalogInputs, WatchedDatabase, alert_specs
 from pace_infra.monitoring.model import AlertSpec, LogMatch, Promql, Threshold
 from pace_infra.monitoring.security_alerts import SecurityWatch
-from pace_infra.monitoring.signal_catalog import log_metrics
+from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
 from pace_infra.names import errors_log_metric
 
 RUNBOOKS = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
 PROJECT = "pace-t"
-DATABASES = {"pace-t-db": 200, "pace-t-ai-db": 120}
+DATABASES = {
+    "pace-t-db": WatchedDatabase(200, 400, dr_replica="pace-t-db-dr"),
+    "pace-t-ai-db": WatchedDatabase(120, 300),
+}
 # None of these is a default: a value the catalog hard-codes instead of reading shows up.
 THRESHOLDS = Thresholds(
     http_5xx_ratio=0.07,
     min_requests_per_second=2.5,
+    ai_min_requests_per_second=0.3,
     error_logs_per_minute=12.0,
     container_limit_utilization=0.93,
     node_allocatable_utilization=0.81,
-    restarts_per_5_minutes=4,
     sql_cpu_utilization=0.77,
     sql_memory_utilization=0.88,
-    sql_disk_utilization=0.83,
+    sql_disk_limit_ratio=0.83,
     sql_connections_ratio=0.75,
+    sql_replica_lag_seconds=240,
+    certificate_days_left=21,
 )
 # The log metrics the signal catalog defines (the monitoring stack's Signals create them).
 LOG_METRIC_NAMES = tuple(log_metrics(PROJECT, list(DATABASES)))
@@ -42,7 +47,8 @@ SLO_NAMES = {
 SECURITY = SecurityWatch(
     project_number="123456789012", deploy_identity="pace-t-deploy@pace-t.iam.gserviceaccount.com"
 )
-DATABASE_ALERTS = ("cpu", "memory", "disk", "disk-forecast", "connections", "down", "failed")
+SLO_GOALS = {"pace-web-availability": 0.99, "pace-ai-latency": 0.9}
+DATABASE_ALERTS = ("cpu", "memory", "disk-limit", "disk-forecast", "connections", "down")
 
 
 class _ReadKeys(dict):
@@ -66,6 +72,7 @@ def _inputs(**overrides: object) -> CatalogInputs:
         "uptime_checks": UPTIME_CHECKS,
         "log_metrics": LOG_METRICS,
         "slo_names": SLO_NAMES,
+        "slo_goals": SLO_GOALS,
     }
     return CatalogInputs(**{**fields, **overrides})
 
@@ -104,8 +111,8 @@ def test_every_database_passed_in_gets_its_alerts_and_no_other_does(specs):
         f"data-{instance}-{alert}"
         for instance in DATABASES
         for alert in (*DATABASE_ALERTS, "error-logs")
-    }
-    only_one = alert_specs(_inputs(databases={"pace-t-db": 200}))
+    } | {"data-pace-t-db-dr-down", "data-pace-t-db-dr-lag"}
+    only_one = alert_specs(_inputs(databases={"pace-t-db": DATABASES["pace-t-db"]}))
     assert not [s.key for s in only_one if "pace-t-ai-db" in s.key]
 
 
@@ -123,6 +130,20 @@ def test_database_error_logs_read_that_instances_log_metric(specs, instance):
     assert 'resource.type="cloudsql_database"' in condition.filter
 
 
+def test_a_dr_replica_is_watched_under_the_name_the_databases_stack_gives_it(specs):
+    for alert in ("down", "lag"):
+        for condition in specs[f"data-pace-t-db-dr-{alert}"].conditions:
+            assert _database_ids(condition.filter) == [f"{PROJECT}:pace-t-db-dr"]
+    assert not [key for key in specs if "pace-t-ai-db-dr" in key]  # no replica, no alert
+
+
+def test_disk_is_watched_in_bytes_against_each_instances_autoresize_limit(specs):
+    limits = {i: specs[f"data-{i}-disk-limit"].conditions[0].threshold for i in DATABASES}
+    assert limits == {"pace-t-db": 332 * 10**9, "pace-t-ai-db": 249 * 10**9}  # 83 % of each
+    forecast = specs["data-pace-t-ai-db-disk-forecast"].conditions[0]
+    assert (forecast.threshold, forecast.forecast_horizon) == (300e9, "21600s")
+
+
 def test_connections_alert_at_the_configured_share_of_each_max_connections(specs):
     limits = {i: specs[f"data-{i}-connections"].conditions[0].threshold for i in DATABASES}
     assert limits == {"pace-t-db": 150, "pace-t-ai-db": 90}  # 0.75 of 200 and of 120
@@ -132,17 +153,19 @@ def test_thresholds_from_the_config_are_the_conditions_thresholds(specs):
     expected = {
         ("web-http-5xx-ratio", 0): THRESHOLDS.http_5xx_ratio,
         ("web-http-5xx-ratio", 1): THRESHOLDS.min_requests_per_second,
+        ("ai-http-5xx-ratio", 0): THRESHOLDS.http_5xx_ratio,
+        ("ai-http-5xx-ratio", 1): THRESHOLDS.ai_min_requests_per_second,
         ("web-error-logs", 0): THRESHOLDS.error_logs_per_minute,
         ("ai-error-logs", 0): THRESHOLDS.error_logs_per_minute,
         ("data-pace-t-db-error-logs", 0): THRESHOLDS.error_logs_per_minute,
         ("web-container-cpu", 0): THRESHOLDS.container_limit_utilization,
         ("ai-container-memory", 0): THRESHOLDS.container_limit_utilization,
-        ("ai-restart-loop", 0): THRESHOLDS.restarts_per_5_minutes,
         ("platform-node-cpu", 0): THRESHOLDS.node_allocatable_utilization,
         ("platform-node-memory", 0): THRESHOLDS.node_allocatable_utilization,
         ("data-pace-t-db-cpu", 0): THRESHOLDS.sql_cpu_utilization,
         ("data-pace-t-ai-db-memory", 0): THRESHOLDS.sql_memory_utilization,
-        ("data-pace-t-ai-db-disk", 0): THRESHOLDS.sql_disk_utilization,
+        ("data-pace-t-db-dr-lag", 0): THRESHOLDS.sql_replica_lag_seconds,
+        ("web-certificate-crm", 0): THRESHOLDS.certificate_days_left,
     }
     actual = {(key, i): specs[key].conditions[i].threshold for key, i in expected}
     assert actual == expected
@@ -156,8 +179,10 @@ def test_thresholds_from_the_config_are_the_conditions_thresholds(specs):
         ("platform-node-memory", "81%"),
         ("data-pace-t-db-cpu", "77%"),
         ("data-pace-t-ai-db-memory", "88%"),
-        ("data-pace-t-ai-db-disk", "83%"),
-        ("ai-restart-loop", "more than 4 times"),
+        ("data-pace-t-ai-db-disk-limit", "83% of the autoresize limit (300 GB)"),
+        ("data-pace-t-db-dr-lag", "more than 240 s"),
+        ("web-certificate-crm", "less than 21 days"),
+        ("ai-http-5xx-ratio", "at least 0.3 requests/s"),
         ("web-error-logs", "more than 12 errors"),
         ("data-pace-t-db-connections", "75% of max_connections (200)"),
     ],
@@ -193,28 +218,50 @@ def test_every_uptime_check_pages_on_failure_and_notifies_on_its_certificate(
         assert f'metric.label.check_id="{check_id}"' in condition.filter
 
 
-def test_every_slo_burns_fast_and_slow_on_a_long_and_a_short_window(specs, resolve):
+def test_every_slo_burns_on_three_tiers_each_a_long_and_a_short_window(specs, resolve):
     for slo_key, slo_name in SLO_NAMES.items():
-        for speed, windows, rate in (
+        for tier, windows, rate in (
             ("fast", ("3600s", "300s"), 14.4),
             ("slow", ("21600s", "1800s"), 6),
+            ("ticket", ("259200s", "21600s"), 1),
         ):
-            spec = specs[f"{slo_key}-{speed}-burn"]
+            spec = specs[f"{slo_key}-{tier}-burn"]
             assert (spec.system, spec.combiner) == (slo_key.split("-")[1], "AND")
-            assert [resolve(c.filter) for c in spec.conditions] == [
+            long, short, _traffic = spec.conditions
+            assert [resolve(c.filter) for c in (long, short)] == [
                 f'${{format("select_slo_burn_rate(%q, %q)", "{slo_name}", "{window}")}}'
                 for window in windows
             ]
-            assert {c.threshold for c in spec.conditions} == {rate}
+            assert {long.threshold, short.threshold} == {rate}
 
 
-def test_the_5xx_ratio_pages_only_with_real_traffic(specs):
-    spec = specs["web-http-5xx-ratio"]
+def test_burn_alerts_guard_on_their_applications_requests_with_their_slos_goal(specs):
+    web, ai = application_slis()
+    fast_web = specs["pace-web-availability-fast-burn"].conditions[2]
+    fast_ai = specs["pace-ai-latency-fast-burn"].conditions[2]
+    assert (fast_web.filter, fast_ai.filter) == (web.requests_filter, ai.requests_filter)
+    # Five bad requests in the 300 s window at 14.4x: goal 0.99 -> 5 / (0.144 * 300).
+    assert fast_web.threshold == pytest.approx(5 / (14.4 * 0.01 * 300), abs=0.001)
+    assert fast_ai.threshold == pytest.approx(5 / (14.4 * 0.1 * 300), abs=0.001)
+
+
+@pytest.mark.parametrize(("system", "sli"), [("web", 0), ("ai", 1)])
+def test_each_application_pages_on_its_own_5xx_ratio_with_real_traffic(specs, system, sli):
+    requests = application_slis()[sli]
+    spec = specs[f"{system}-http-5xx-ratio"]
     ratio, traffic = spec.conditions
-    assert spec.combiner == "AND"
-    assert ratio.denominator_filter == traffic.filter
-    assert "metric.label.response_code_class=500" in ratio.filter
-    assert "response_code_class" not in traffic.filter
+    assert (spec.combiner, spec.severity) == ("AND", "CRITICAL")
+    assert (ratio.filter, ratio.denominator_filter) == (
+        requests.errors_filter,
+        requests.requests_filter,
+    )
+    assert traffic.filter == requests.requests_filter
+
+
+@pytest.mark.parametrize("system", ["web", "ai"])
+def test_application_error_logs_are_a_support_hours_signal_and_database_ones_page(specs, system):
+    assert specs[f"{system}-error-logs"].severity == "WARNING"
+    assert specs["data-pace-t-db-error-logs"].severity == "ERROR"
 
 
 def test_every_alert_has_conditions_and_an_and_combines_at_least_two(specs):

@@ -8,8 +8,12 @@ import cdktf
 import pytest
 
 from pace_infra.monitoring.filters import (
+    AI_PATH_RULE,
+    NOT_AI_PATH_RULE,
     container_filter,
+    kubernetes_event_filter,
     monitoring_filter,
+    promql_selector,
     slo_burn_rate,
     sql_filter,
 )
@@ -73,3 +77,23 @@ def test_a_metric_type_as_promql_names_it():
     assert promql_metric("custom.googleapis.com/pace/restore_drill/duration_seconds") == (
         "custom_googleapis_com:pace_restore_drill_duration_seconds"
     )
+
+
+def test_a_promql_selector_quotes_values_and_matches_a_tilde_as_a_regex():
+    assert (
+        promql_selector("kube_pod_status_phase", namespace="pace-web", phase="~Pending|Unknown")
+        == 'kube_pod_status_phase{namespace="pace-web",phase=~"Pending|Unknown"}'
+    )
+
+
+def test_a_kubernetes_event_filter_reads_the_events_log_of_one_reason_and_resource_type():
+    assert kubernetes_event_filter("OOMKilling", "k8s_node") == (
+        'log_id("events") resource.type="k8s_node" jsonPayload.reason="OOMKilling"'
+    )
+    assert kubernetes_event_filter("FailedCreate") == (
+        'log_id("events") jsonPayload.reason="FailedCreate"'
+    )
+
+
+def test_the_crm_excludes_the_ai_path_rule_by_negating_it():
+    assert f"NOT {AI_PATH_RULE}" == NOT_AI_PATH_RULE

@@ -21,7 +21,7 @@ def synthesized():
             applications=(WEB, AI),
             availability_goal=0.995,
             latency_goal=0.95,
-            latency_threshold_ms=1500,
+            latency_thresholds_ms={"pace-web": 900, "pace-ai": 15000},
             labels={"system": "web"},
         )
         built.append(ServiceLevels(stack, "slos", props=props))
@@ -51,15 +51,17 @@ def test_availability_counts_5xx_as_bad_requests_over_28_days(synthesized):
     assert slo["display_name"] == "pace-web: 99.5% of requests succeed"
 
 
-def test_latency_counts_requests_under_the_threshold(synthesized):
-    slo = _slos(synthesized[0])["pace-ai-latency"]
-    assert slo["goal"] == 0.95
-    assert slo["rolling_period_days"] == 28
-    assert slo["request_based_sli"]["distribution_cut"] == {
+def test_latency_counts_requests_under_the_applications_own_threshold(synthesized):
+    slos = _slos(synthesized[0])
+    ai, web = slos["pace-ai-latency"], slos["pace-web-latency"]
+    assert ai["goal"] == 0.95
+    assert ai["rolling_period_days"] == 28
+    assert ai["request_based_sli"]["distribution_cut"] == {
         "distribution_filter": "ai latencies",
-        "range": {"max": 1500},
+        "range": {"max": 15000},
     }
-    assert slo["display_name"] == "pace-ai: 95% of requests under 1500 ms"
+    assert ai["display_name"] == "pace-ai: 95% of requests under 15000 ms"
+    assert web["request_based_sli"]["distribution_cut"]["range"] == {"max": 900}
 
 
 def test_each_slo_belongs_to_its_applications_service(synthesized):
@@ -83,3 +85,9 @@ def test_the_handle_names_every_slo(synthesized):
         "pace-web-availability",
         "pace-web-latency",
     ]
+    assert levels.slo_goals == {
+        "pace-ai-availability": 0.995,
+        "pace-ai-latency": 0.95,
+        "pace-web-availability": 0.995,
+        "pace-web-latency": 0.95,
+    }

@@ -6,6 +6,7 @@ from pace_infra.monitoring.filters import (
     AI_PATH_RULE,
     LB_LATENCIES,
     LB_REQUESTS,
+    NOT_AI_PATH_RULE,
     SERVER_ERRORS,
     WEB_URL_MAP,
 )
@@ -27,8 +28,16 @@ def test_a_namespace_counter_counts_its_containers_errors():
     log_filter = log_metrics("pace-t", [])[errors_log_metric("ai")]
     assert log_filter == (
         'resource.type="k8s_container" '
-        f'resource.labels.namespace_name="{namespace("ai")}" severity>=ERROR'
+        f'resource.labels.namespace_name="{namespace("ai")}" severity>=ERROR '
+        "jsonPayload.message:*"
     )
+
+
+def test_a_namespace_counter_counts_structured_entries_only_so_a_stack_trace_counts_once():
+    # Unstructured lines are textPayload (one entry per line of a trace, ERROR on stderr): the
+    # logging contract's JSON entries carry jsonPayload.message, and only they count.
+    log_filter = log_metrics("pace-t", [])[errors_log_metric("web")]
+    assert log_filter.endswith("severity>=ERROR jsonPayload.message:*")
 
 
 def test_an_instance_counter_counts_that_instances_errors_only():
@@ -43,12 +52,14 @@ def test_each_application_has_an_sli_named_by_its_namespace():
     assert [sli.name for sli in application_slis()] == [namespace("web"), namespace("ai")]
 
 
-def test_the_crm_sli_counts_every_request_of_its_url_map():
+def test_the_crm_sli_counts_its_url_maps_requests_but_the_ai_path():
     web, _ = application_slis()
     lb = 'resource.type="https_lb_rule"'
-    assert web.requests_filter == f'metric.type="{LB_REQUESTS}" {lb} {WEB_URL_MAP}'
-    assert web.latencies_filter == f'metric.type="{LB_LATENCIES}" {lb} {WEB_URL_MAP}'
+    crm = f"{WEB_URL_MAP} {NOT_AI_PATH_RULE}"
+    assert web.requests_filter == f'metric.type="{LB_REQUESTS}" {lb} {crm}'
+    assert web.latencies_filter == f'metric.type="{LB_LATENCIES}" {lb} {crm}'
     assert web.errors_filter == web.requests_filter + f" {SERVER_ERRORS}"
+    assert f"NOT {AI_PATH_RULE}" == NOT_AI_PATH_RULE
 
 
 def test_the_ai_sli_counts_the_ai_path_only_and_the_same_requests_throughout():

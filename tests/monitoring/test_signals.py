@@ -57,7 +57,9 @@ def test_uptime_checks_are_https_validated_every_minute_from_three_regions(synth
     doc, signals = synthesized
     (check,) = resources(doc, "google_monitoring_uptime_check_config").values()
     assert (check["period"], check["timeout"]) == ("60s", "10s")
-    assert check["selected_regions"] == ["EUROPE", "USA", "ASIA_PACIFIC"]
+    # One checker location a region (USA would be three): two failing locations, the alert's
+    # threshold, are two regions.
+    assert check["selected_regions"] == ["EUROPE", "USA_VIRGINIA", "ASIA_PACIFIC"]
     http = check["http_check"]
     assert (http["port"], http["use_ssl"], http["validate_ssl"]) == (443, True, True)
     assert http["path"] == CRM.path

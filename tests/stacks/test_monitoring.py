@@ -14,7 +14,9 @@ from tests.conftest import REPO
 from tests.helpers import filter_text, resources
 
 # Metric types from shared/reference/ops-signals.md (the catalog Cloud Monitoring documents);
-# a filter naming anything else is a typo that would alert on nothing.
+# a filter naming anything else is a typo that would alert on nothing. disk/bytes_used and
+# replication/replica_lag are in Cloud Monitoring's "Google Cloud metrics: cloudsql" list
+# (GAUGE, bytes; GAUGE, seconds, reported by a replica).
 KNOWN_METRICS = {
     "loadbalancing.googleapis.com/https/request_count",
     "loadbalancing.googleapis.com/https/total_latencies",
@@ -28,10 +30,29 @@ KNOWN_METRICS = {
     "cloudsql.googleapis.com/database/cpu/utilization",
     "cloudsql.googleapis.com/database/memory/utilization",
     "cloudsql.googleapis.com/database/disk/utilization",
+    "cloudsql.googleapis.com/database/disk/bytes_used",
+    "cloudsql.googleapis.com/database/replication/replica_lag",
     "cloudsql.googleapis.com/database/postgresql/num_backends",
     "monitoring.googleapis.com/uptime_check/check_passed",
     "monitoring.googleapis.com/uptime_check/time_until_ssl_cert_expires",
 }
+# Kube-state metrics of GKE's POD and DEPLOYMENT packages (GKE, "Use kube state metrics": the
+# packages' tables; PromQL uses the open-source kube-state-metrics names), each with the package
+# that must be on for it to exist.
+KNOWN_KUBE_STATE = {
+    "kube_pod_container_status_waiting_reason": "POD",
+    "kube_pod_status_phase": "POD",
+    "kube_deployment_spec_replicas": "DEPLOYMENT",
+    "kube_deployment_status_replicas_available": "DEPLOYMENT",
+}
+# Where every other metric a PromQL condition reads comes from, checked by its own test: Argo
+# CD's, from the PodMonitoring of the platform stack; the restore drill's, from its descriptor.
+KNOWN_PROMQL_ELSEWHERE = {
+    "argocd_app_info",
+    "argocd_app_sync_total",
+    promql_metric(RESTORE_DRILL_METRIC),
+}
+PROMQL_METRIC = re.compile(r"\b(kube_[a-z_]+|argocd_[a-z_]+|[a-z_]+:[a-z_]+)\b")
 SEED_SYSTEMS = ("web", "ai", "data")
 SEED_FAMILIES = ("error", "exhaustion", "health")
 METRIC_TYPE = re.compile(r'metric\.type="([^"]+)"')
@@ -152,6 +173,40 @@ def test_restore_drill_alerts_watch_exactly_the_drilled_instances_metric(stacks,
         assert sum(q.endswith(f"> {drill.rto_minutes * 60}") for q in queries) == len(instances)
 
 
+def test_promql_conditions_are_alone_valid_and_read_kube_state_metrics_the_cluster_exports(
+    stacks, environments
+):
+    for env in environments:
+        cluster = next(
+            iter(resources(stacks[f"{env.name}-gke"], "google_container_cluster").values())
+        )
+        monitoring = cluster["monitoring_config"]
+        assert monitoring["managed_prometheus"]["enabled"] is True
+        packages = set(monitoring["enable_components"])
+        for policy in _policies(stacks, env):
+            promql = [
+                c["condition_prometheus_query_language"]
+                for c in policy["conditions"]
+                if "condition_prometheus_query_language" in c
+            ]
+            if not promql:
+                continue
+            name = policy["display_name"]
+            # "An alerting policy that uses PromQL must have only one condition."
+            assert len(policy["conditions"]) == 1, name
+            (condition,) = promql
+            # Set, so that the API's defaults never come back as a diff.
+            assert _seconds(condition["duration"]) % 60 == 0, name
+            assert _seconds(condition["evaluation_interval"]) % 30 == 0, name
+            metrics = set(PROMQL_METRIC.findall(condition["query"]))
+            assert metrics and metrics <= set(KNOWN_KUBE_STATE) | KNOWN_PROMQL_ELSEWHERE, (
+                name,
+                metrics,
+            )
+            kube_state = metrics & set(KNOWN_KUBE_STATE)
+            assert {KNOWN_KUBE_STATE[m] for m in kube_state} <= packages, name
+
+
 def test_condition_parts_are_valid(stacks, environments):
     for env in environments:
         known = KNOWN_METRICS | _log_metric_types(stacks, env)
@@ -261,15 +316,23 @@ def test_slos_per_application_with_fast_and_slow_burn_alerts(stacks, environment
             "pace-ai-latency",
         }
         assert slos["pace-web-availability"]["goal"] == env.monitoring.availability_goal
+        assert slos["pace-ai-latency"]["request_based_sli"]["distribution_cut"]["range"] == {
+            "max": env.monitoring.ai_latency_threshold_ms
+        }
+        assert slos["pace-web-latency"]["request_based_sli"]["distribution_cut"]["range"] == {
+            "max": env.monitoring.latency_threshold_ms
+        }
         burns = {
             p["display_name"].split(": ", 1)[1]: p
             for p in _policies(stacks, env)
             if p["user_labels"]["family"] == "slo"
         }
-        assert len(burns) == 8
+        assert len(burns) == 12
         for title, policy in burns.items():
-            assert policy["combiner"] == "AND" and len(policy["conditions"]) == 2
-            expected = "CRITICAL" if "fast" in title else "WARNING"
+            # Long window, short window, traffic guard.
+            assert policy["combiner"] == "AND" and len(policy["conditions"]) == 3
+            tier = title.rsplit("(", 1)[1].rstrip(")")
+            expected = {"fast": "CRITICAL", "slow": "ERROR", "ticket": "WARNING"}[tier]
             assert policy["severity"] == expected, title
 
 
@@ -335,14 +398,17 @@ def test_database_alerts_and_log_metrics_watch_exactly_the_instances_the_databas
 ):
     """The drift this catches: an instance renamed in the databases stack while the monitoring
     stack still watches the old name, so every database alert watches nothing. The monitoring
-    stack reads the names from the databases stack's handles; this proves it from the output."""
+    stack reads the names from the databases stack's handles; this proves it from the output.
+    DR replicas are watched (up, lag) but have no error-log counter of their own."""
     for env in environments:
-        created = {
-            f"{env.project_id}:{instance['name']}"
-            for instance in resources(
-                stacks[f"{env.name}-databases"], "google_sql_database_instance"
-            ).values()
-            if "master_instance_name" not in instance  # a DR replica has its own posture
+        instances = resources(
+            stacks[f"{env.name}-databases"], "google_sql_database_instance"
+        ).values()
+        primaries = {
+            f"{env.project_id}:{i['name']}" for i in instances if "master_instance_name" not in i
+        }
+        replicas = {
+            f"{env.project_id}:{i['name']}" for i in instances if "master_instance_name" in i
         }
         monitoring = stacks[f"{env.name}-monitoring"]
         watched = {
@@ -355,9 +421,25 @@ def test_database_alerts_and_log_metrics_watch_exactly_the_instances_the_databas
             for metric in resources(monitoring, "google_logging_metric").values()
             for database_id in DATABASE_ID.findall(metric["filter"])
         }
-        assert len(created) == 2, env.name
-        assert watched == created, env.name
-        assert counted == created, env.name
+        assert len(primaries) == 2, env.name
+        assert len(replicas) == (2 if env.databases.dr_replica_region else 0), env.name
+        assert watched == primaries | replicas, env.name
+        assert counted == primaries, env.name
+
+
+def test_each_dr_replica_has_an_up_and_a_lag_alert(stacks, environments):
+    for env in environments:
+        replicas = [
+            i["name"]
+            for i in resources(
+                stacks[f"{env.name}-databases"], "google_sql_database_instance"
+            ).values()
+            if "master_instance_name" in i
+        ]
+        titles = {p["display_name"] for p in _policies(stacks, env)}
+        for replica in replicas:
+            assert f"PACE {env.name}: {replica}: DR replica down" in titles
+            assert f"PACE {env.name}: {replica}: DR replica lagging" in titles
 
 
 def _channel_of(doc, display_name: str) -> str:

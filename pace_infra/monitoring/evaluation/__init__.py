@@ -7,7 +7,7 @@ forecasts, SLO burn rates, matched-log rate limits, incidents and auto-close. Ev
 the documentation it follows; where the documentation is silent the docstring says what we assume.
 Anything it does not implement raises `Unsupported`: a policy is never evaluated approximately.
 
-Modules: `series` (the data), `filters` (monitoring and logging filters, Terraform references),
-`aggregation` (aligners and reducers), `conditions` (one condition over time), `promql` (a small
-PromQL subset), `policy` (policies from the JSON, incidents).
+Modules: `series` (the data), `filters` (monitoring filters, Terraform references), `logquery`
+(the Logging query language), `aggregation` (aligners and reducers), `conditions` (one condition
+over time), `promql` (a small PromQL subset), `policy` (policies from the JSON, incidents).
 """

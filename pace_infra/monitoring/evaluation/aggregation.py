@@ -84,7 +84,8 @@ def _delta(series: TimeSeries, start: int, end: int) -> Value | None:
     if series.kind == "DELTA":
         if isinstance(values[0], Distribution):
             return _merge(values)
-        return sum(_numbers(values, "ALIGN_DELTA"))
+        _numbers(values[:1], "ALIGN_DELTA")
+        return series.total(start, end)  # the sum of the window's points, from running sums
     if series.kind != "CUMULATIVE":
         raise Unsupported("ALIGN_DELTA/ALIGN_RATE of a GAUGE metric (the API refuses it)")
     before = series.latest_at_or_before(start)

@@ -70,26 +70,19 @@ class Slo:
     range_max: float | None = None
 
     def burn_rate(self, series: Sequence[TimeSeries], lookback: int, at: int) -> float | None:
-        def total_of(flt: MetricFilter) -> float:
-            return sum(
-                float(v)  # type: ignore[arg-type]
-                for s in series
-                if flt.matches(s)
-                for _, v in s.window(at - lookback, at)
-            )
+        start = at - lookback
+
+        def total_of(flt: MetricFilter, below: float | None = None) -> float:
+            return sum(s.total(start, at, below) for s in series if flt.matches(s))
 
         if self.distribution_filter is not None:
-            merged: Distribution | None = None
-            for s in series:
-                if self.distribution_filter.matches(s):
-                    for _, v in s.window(at - lookback, at):
-                        merged = v if merged is None else merged.merged(v)  # type: ignore[arg-type]
-            if merged is None or merged.count == 0:
+            if self.range_min is not None or self.range_max is None:
+                raise Unsupported("a distribution_cut other than a range maximum")
+            count = total_of(self.distribution_filter)
+            if count == 0:
                 return None
-            if self.range_min is not None:
-                raise Unsupported("a distribution_cut with a range minimum")
-            good = merged.count_below(self.range_max) if self.range_max is not None else 0
-            return (1 - good / merged.count) / (1 - self.goal)
+            good = total_of(self.distribution_filter, below=self.range_max)
+            return (1 - good / count) / (1 - self.goal)
         if self.total_filter is None:
             raise Unsupported("an SLO without a total filter")
         total = total_of(self.total_filter)

@@ -1,29 +1,24 @@
 """Filters as the synthesized JSON holds them: Terraform `format()` calls and references,
-Monitoring filters (metrics, SLO selectors) and Logging queries.
+Monitoring filters (metrics, SLO selectors). Logging queries are `logquery`'s.
 
 Monitoring filter subset (https://cloud.google.com/monitoring/api/v3/filters): `key = value`
 clauses joined by whitespace or `AND`, on `metric.type`, `resource.type`, `metric.label(s).K`,
 `resource.label(s).K`; values quoted, bare, or `monitoring.regex.full_match("RE")` ("the regular
-expression must match the whole label value"). `!=` negates. `OR`, `NOT`, parentheses and every
+expression must match the whole label value"). `!=` negates. `NOT` before a clause negates that
+one clause: the filter reference's syntax section is not in our document store, so `NOT` is read
+as the other Google filter grammar we do hold defines it (the Logging query language: "The NOT
+operator has the highest precedence", so it binds to the one comparison after it, and "NOT
+missingField=foo" is TRUE, so a series without the label matches). `OR`, parentheses and every
 other function are refused.
-
-Logging query subset (https://cloud.google.com/logging/docs/view/logging-query-language):
-`path OP value` comparisons joined by whitespace or `AND` ("implicit AND"), on `resource.type`,
-`resource.labels.K`, `severity` (ordered DEFAULT < DEBUG < ... < EMERGENCY, so `severity>=ERROR`
-selects ERROR, CRITICAL, ALERT, EMERGENCY), `logName`, `textPayload`, `jsonPayload.a.b`. `:` (has),
-`OR`, `NOT`, `-` and parentheses are refused.
-
-SLO selectors (https://cloud.google.com/stackdriver/docs/solutions/slo-monitoring/api/timeseries-selectors):
-`select_slo_burn_rate(SLO_NAME, LOOKBACK_PERIOD)`; other selectors are refused.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from pace_infra.monitoring.evaluation.series import SEVERITIES, LogEntry, TimeSeries, Unsupported
+from pace_infra.monitoring.evaluation.series import TimeSeries, Unsupported
 
 
 def parse_duration(text: str) -> int:
@@ -107,8 +102,9 @@ _CLAUSE = re.compile(
 class Clause:
     key: str
     value: str
-    negate: bool = False
+    negate: bool = False  # `!=`
     regex: bool = False
+    inverted: bool = False  # `NOT key=value`
 
     def matches(self, series: TimeSeries) -> bool:
         actual = series.label(self.key)
@@ -118,7 +114,7 @@ class Clause:
             hit = re.fullmatch(self.value, actual) is not None
         else:
             hit = actual == self.value
-        return hit != self.negate
+        return (hit != self.negate) != self.inverted
 
 
 @dataclass(frozen=True)
@@ -131,7 +127,7 @@ class MetricFilter:
     def value_of(self, key: str) -> str | None:
         """The value an equality clause requires for `key` (scenarios use it to aim series)."""
         for clause in self.clauses:
-            if clause.key == key and not clause.negate and not clause.regex:
+            if clause.key == key and not (clause.negate or clause.regex or clause.inverted):
                 return clause.value
         return None
 
@@ -151,13 +147,18 @@ def parse_metric_filter(text: str) -> MetricFilter | SloSelector:
         if selector[1] != "select_slo_burn_rate" or not selector[3]:
             raise Unsupported(f"the SLO selector {selector[1]}")
         return SloSelector(_string_literal(selector[2], 0)[0], parse_duration(selector[3][1:-1]))
-    clauses, i = [], 0
+    clauses, i, inverted = [], 0, False
     while i < len(text):
         if text[i].isspace():
             i += 1
             continue
         if text.startswith("AND", i) and (i + 3 == len(text) or text[i + 3].isspace()):
             i += 3
+            continue
+        if text.startswith("NOT", i) and i + 3 < len(text) and text[i + 3].isspace():
+            if inverted:
+                raise Unsupported("NOT NOT in a monitoring filter")
+            i, inverted = i + 3, True
             continue
         match = _CLAUSE.match(text, i)
         if not match:
@@ -170,94 +171,11 @@ def parse_metric_filter(text: str) -> MetricFilter | SloSelector:
             value, regex = match["bare"], False
             if value in ("OR", "NOT"):
                 raise Unsupported(f"{value} in a monitoring filter")
-        clauses.append(Clause(match["key"], value, match["op"] == "!=", regex))
-        i = match.end()
-    keys = {c.key for c in clauses}
+        clauses.append(Clause(match["key"], value, match["op"] == "!=", regex, inverted))
+        i, inverted = match.end(), False
+    if inverted:
+        raise Unsupported("a monitoring filter ending in NOT")
+    keys = {c.key for c in clauses if not c.inverted}
     if "metric.type" not in keys:
         raise Unsupported("a monitoring filter without metric.type")
     return MetricFilter(tuple(clauses))
-
-
-# --- Logging queries ------------------------------------------------------------------------
-
-_LOG_CLAUSE = re.compile(
-    r'\s*(?P<path>[A-Za-z_][\w.]*)\s*(?P<op>>=|<=|!=|=|>|<|:)\s*(?P<value>"(?:[^"\\]|\\.)*"|[^\s()"]+)'
-)
-
-
-def _payload_value(entry: LogEntry, path: str) -> object:
-    if path == "resource.type":
-        return entry.resource_type
-    if path.startswith("resource.labels."):
-        return entry.resource_labels.get(path.removeprefix("resource.labels."))
-    if path == "severity":
-        return entry.severity
-    if path == "logName":
-        return entry.log_name
-    if path == "textPayload":
-        return entry.text_payload
-    if path.startswith("jsonPayload."):
-        node: object = entry.json_payload
-        for part in path.removeprefix("jsonPayload.").split("."):
-            node = node.get(part) if isinstance(node, Mapping) else None
-        return node
-    raise Unsupported(f"the log field {path}")
-
-
-@dataclass(frozen=True)
-class LogClause:
-    path: str
-    op: str
-    value: str
-
-    def matches(self, entry: LogEntry) -> bool:
-        actual = _payload_value(entry, self.path)
-        if actual is None:
-            return self.op == "!="
-        if self.path == "severity":
-            left, right = SEVERITIES.index(str(actual)), SEVERITIES.index(self.value.upper())
-        elif self.op in ("=", "!="):
-            left, right = str(actual), self.value
-        else:
-            try:
-                left, right = float(actual), float(self.value)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
-                left, right = str(actual), self.value
-        return {
-            "=": left == right,
-            "!=": left != right,
-            ">=": left >= right,
-            "<=": left <= right,
-            ">": left > right,
-            "<": left < right,
-        }[self.op]
-
-
-@dataclass(frozen=True)
-class LogFilter:
-    clauses: tuple[LogClause, ...]
-
-    def matches(self, entry: LogEntry) -> bool:
-        return all(clause.matches(entry) for clause in self.clauses)
-
-
-def parse_log_filter(text: str) -> LogFilter:
-    clauses, i = [], 0
-    while i < len(text):
-        if text[i].isspace():
-            i += 1
-            continue
-        if text.startswith("AND", i) and (i + 3 == len(text) or text[i + 3].isspace()):
-            i += 3
-            continue
-        match = _LOG_CLAUSE.match(text, i)
-        if not match or match["op"] == ":" or match["path"] in ("OR", "NOT"):
-            raise Unsupported(f"the logging query at {text[i : i + 40]!r}")
-        value = match["value"]
-        if value.startswith('"'):
-            value = _string_literal(value, 0)[0]
-        if match["path"] == "severity" and value.upper() not in SEVERITIES:
-            raise Unsupported(f"the severity {value}")
-        clauses.append(LogClause(match["path"], match["op"], value))
-        i = match.end()
-    return LogFilter(tuple(clauses))

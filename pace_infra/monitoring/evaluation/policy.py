@@ -38,13 +38,12 @@ from pathlib import Path
 from pace_infra.monitoring.evaluation.aggregation import Aggregation
 from pace_infra.monitoring.evaluation.conditions import Absence, Slo, Threshold
 from pace_infra.monitoring.evaluation.filters import (
-    LogFilter,
     MetricFilter,
     parse_duration,
-    parse_log_filter,
     parse_metric_filter,
     resolve_terraform,
 )
+from pace_infra.monitoring.evaluation.logquery import LogFilter, parse_log_filter
 from pace_infra.monitoring.evaluation.promql import PromQLCondition
 from pace_infra.monitoring.evaluation.series import LogEntry, TimeSeries, Unsupported
 
@@ -61,11 +60,14 @@ class LogMatch:
 
 @dataclass
 class Observations:
-    """What a scenario produced: metric series and log entries over [0, end)."""
+    """What a scenario produced: metric series and log entries over [0, end). The policy is
+    evaluated from `begin` on: the data before it is history its windows look back into (a
+    3-day burn-rate window needs 3 days of traffic, as it has in production)."""
 
     end: int
     series: list[TimeSeries] = field(default_factory=list)
     logs: list[LogEntry] = field(default_factory=list)
+    begin: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,8 @@ class Policy:
             condition.reset()
         incidents: list[tuple[int, int | None]] = []
         opened: int | None = None
-        last_data = 0
-        for at in range(STEP, observations.end + 1, STEP):
+        last_data = observations.begin
+        for at in range(observations.begin + STEP, observations.end + 1, STEP):
             states = [c.step(series, self.slos, at) for c in self.conditions]  # type: ignore[union-attr]
             if self.combiner == "AND":
                 met = False if False in states else (None if None in states else True)
@@ -130,7 +132,12 @@ class Policy:
         (condition,) = self.conditions
         assert isinstance(condition, LogMatch)
         entries = sorted(
-            (e for e in observations.logs if condition.filter.matches(e)), key=lambda e: e.time
+            (
+                e
+                for e in observations.logs
+                if e.time >= observations.begin and condition.filter.matches(e)
+            ),
+            key=lambda e: e.time,
         )
         period = self.rate_limit or 0
         close_after = self.auto_close or 7 * DAY

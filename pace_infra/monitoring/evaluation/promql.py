@@ -207,6 +207,35 @@ def parse(query: str) -> tuple:
     return node
 
 
+def equality_matchers(node: tuple) -> dict[str, str]:
+    """`label="value"` matchers of every selector in the expression (scenarios read them to aim
+    their series at what a query selects); a label matched to two values is left out."""
+    found: dict[str, set[str]] = {}
+
+    def walk(n: tuple) -> None:
+        if n[0] == "sel":
+            for label, op, value in n[1]:
+                if op == "=" and label != "__name__":
+                    found.setdefault(label, set()).add(value)
+        for child in n[1:]:
+            if isinstance(child, tuple) and child and isinstance(child[0], str):
+                walk(child)
+
+    walk(node)
+    return {label: next(iter(values)) for label, values in found.items() if len(values) == 1}
+
+
+def selects(node: tuple, series: TimeSeries) -> bool:
+    """Whether any selector of the expression selects the series."""
+    if node[0] == "sel":
+        return _selected(node[1], _labels(series))
+    return any(
+        selects(child, series)
+        for child in node[1:]
+        if isinstance(child, tuple) and child and child[0] in ("sel", "range", "agg", "bin")
+    )
+
+
 def _selected(matchers: Sequence[tuple[str, str, str]], labels: Labels) -> bool:
     values = dict(labels)
     for label, op, value in matchers:

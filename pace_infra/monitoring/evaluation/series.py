@@ -86,12 +86,34 @@ class TimeSeries:
     def __post_init__(self) -> None:
         self.points.sort(key=lambda p: p[0])
         self._times = [t for t, _ in self.points]
+        self._sums: dict[float | None, list[float]] = {}
 
     def add(self, t: int, value: Value) -> None:
         if self._times and t <= self._times[-1]:
             raise ValueError("points are added in time order")
         self.points.append((t, value))
         self._times.append(t)
+        self._sums.clear()
+
+    def total(self, start: int, end: int, below: float | None = None) -> float:
+        """The sum of the values with start < t <= end (of a distribution's counts, or of its
+        counts below the bucket bound `below`), from running sums: a 3-day SLO window evaluated
+        once a minute stays cheap. The same arithmetic as summing `window` (a test holds it so)."""
+        sums = self._sums.get(below)
+        if sums is None:
+            sums, running = [0.0], 0.0
+            for _, value in self.points:
+                if isinstance(value, Distribution):
+                    running += value.count if below is None else value.count_below(below)
+                else:
+                    if below is not None:
+                        raise Unsupported("a distribution cut of a numeric series")
+                    running += float(value)
+                sums.append(running)
+            self._sums[below] = sums
+        first = bisect.bisect_right(self._times, start)
+        last = bisect.bisect_right(self._times, end)
+        return sums[last] - sums[first] if last > first else 0.0
 
     def label(self, field_name: str) -> str | None:
         """A field as filters and group_by_fields name it: `resource.label.x`, `metric.type`..."""

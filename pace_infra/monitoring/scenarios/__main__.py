@@ -1,12 +1,13 @@
 """`make alert-scenarios`: every scenario over every environment's synthesized alert policies.
 
-Usage: python -m pace_infra.monitoring.scenarios [CDKTF_OUT]   (default: cdktf.out)
+Usage: python -m pace_infra.monitoring.scenarios [--synth-if-stale] [CDKTF_OUT]  (default cdktf.out)
 Exit 0 when every scenario is as expected, 1 when one is not (or a policy lacks a scenario
-kind), 2 when there is nothing synthesized to read.
+kind), 2 when there is nothing synthesized to read (or the synth failed).
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -15,11 +16,25 @@ from pace_infra.monitoring.scenarios.runner import read_stacks, run_all
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    outdir = Path(args[0] if args else "cdktf.out")
-    stacks = read_stacks(outdir)
+    parser = argparse.ArgumentParser(prog="python -m pace_infra.monitoring.scenarios")
+    parser.add_argument("outdir", nargs="?", type=Path, default=Path("cdktf.out"))
+    parser.add_argument(
+        "--synth-if-stale",
+        action="store_true",
+        help="synthesize first when the output is older than the code (as make validate does)",
+    )
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.synth_if_stale:
+        from pace_infra.tools.toolchain.validate import ensure_synth
+
+        if not ensure_synth(args.outdir, "alert-scenarios"):
+            return 2
+    stacks = read_stacks(args.outdir)
     if not any(name.endswith("-monitoring") for name in stacks):
-        print(f"{outdir}/stacks: no monitoring stack synthesized (run make synth)", file=sys.stderr)
+        print(
+            f"{args.outdir}/stacks: no monitoring stack synthesized (run make synth)",
+            file=sys.stderr,
+        )
         return 2
     report = run_all(stacks, SCENARIOS)
     for line in report.lines:

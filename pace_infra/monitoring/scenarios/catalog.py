@@ -1,10 +1,20 @@
-"""Every scenario `make alert-scenarios` runs."""
+"""Every scenario `make alert-scenarios` runs: one tuple per concern, each in its module."""
 
 from __future__ import annotations
 
 from pace_infra.monitoring.scenarios.catalog_data import DATA_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_deployments import DEPLOYMENT_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_edge import EDGE_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_platform import PLATFORM_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_slo import SLO_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_workloads import WORKLOAD_SCENARIOS
 from pace_infra.monitoring.scenarios.model import Scenario
 
-SCENARIOS: tuple[Scenario, ...] = (*WORKLOAD_SCENARIOS, *EDGE_SCENARIOS, *DATA_SCENARIOS)
+SCENARIOS: tuple[Scenario, ...] = (
+    *WORKLOAD_SCENARIOS,
+    *DEPLOYMENT_SCENARIOS,
+    *PLATFORM_SCENARIOS,
+    *EDGE_SCENARIOS,
+    *SLO_SCENARIOS,
+    *DATA_SCENARIOS,
+)

@@ -1,6 +1,6 @@
-"""Scenarios of each Cloud SQL instance: CPU, memory, disk and its autoresize, connections, up
-and state, error logs. Disk sizes, autoresize limits and max_connections come from the
-environment's synthesized databases stack."""
+"""Scenarios of each Cloud SQL instance: CPU, memory, disk and its autoresize, connections, up,
+error logs; and of its DR replica: up and replication lag. Disk sizes, autoresize limits and
+max_connections come from the environment's synthesized databases stack."""
 
 from __future__ import annotations
 
@@ -65,42 +65,53 @@ def _daily(low: float, high: float) -> Callable[[int], float]:
     return value
 
 
-# --- disk -----------------------------------------------------------------------------------
+# --- disk (bytes used against the autoresize limit) -------------------------------------------
+
+
+def _bytes_used(ctx: Context, samples: list[tuple[int, float, float]], end: int) -> list:
+    used = {t: u for t, u, _ in samples}
+    value = cloudsql.bytes_used(lambda t: used[t])
+    return [
+        cloudsql.metric(
+            _database_id(ctx), "disk/bytes_used", lambda t: value(t) if t in used else None, end
+        )
+    ]
+
+
+def _limit(settings: Mapping) -> float:
+    limit = float(settings.get("disk_autoresize_limit") or 0)
+    if not limit:
+        raise Unsupported("the instance has no autoresize limit")
+    return limit
 
 
 def _autoresize_cycle(ctx: Context) -> Run:
-    """Ten days of steady growth (3 GB a day) with autoresize on, from a disk 80 % full."""
+    """Ten days of steady growth (3 GB a day) with autoresize on, from a disk 80 % full: the disk
+    grows by its own rule, far below its autoresize limit."""
     settings, end = _settings(ctx), 10 * DAY
     size = float(settings["disk_size"])
-    limit = float(settings.get("disk_autoresize_limit") or 0) or 30_000.0
-    samples = cloudsql.disk(lambda t: 0.8 * size + 3 * t / DAY, size, limit, end)
-    value = {t: used / capacity for t, used, capacity in samples}
-    return Run(
-        Observations(end, [cloudsql.metric(_database_id(ctx), "disk/utilization", value.get, end)])
-    )
+    samples = cloudsql.disk(lambda t: 0.8 * size + 3 * t / DAY, size, _limit(settings), end)
+    return Run(Observations(end, _bytes_used(ctx, samples, end)))
 
 
-def _at_the_limit(rate_gb_per_day: float) -> Callable[[Context], Run]:
-    """The disk has reached disk_autoresize_limit (autoresize can add nothing) and keeps growing:
-    the failure starts when free space falls below the autoresize threshold at the limit."""
+def _towards_the_limit(rate_gb_per_day: float, days: float) -> Callable[[Context], Run]:
+    """Growth of `rate_gb_per_day` towards disk_autoresize_limit: the failure starts when
+    autoresize can add no more (free space below its threshold at the limit), `days` after the
+    scenario starts, and lasts until the disk is full."""
 
     def build(ctx: Context) -> Run:
-        settings, end = _settings(ctx), 2 * DAY
-        limit = float(settings.get("disk_autoresize_limit") or 0)
-        if not limit:
-            raise Unsupported("the instance has no autoresize limit")
-        threshold = cloudsql.autoresize_step(limit)
-        start_used = limit - threshold - rate_gb_per_day / 4  # six hours before the threshold
+        limit = _limit(_settings(ctx))
+        exhausted = limit - cloudsql.autoresize_step(limit)
+        start = int(days * DAY)
+        start_used = exhausted - rate_gb_per_day * days
+        full = start + int((limit - exhausted) / rate_gb_per_day * DAY)
+        end = min(full, start + 2 * DAY)
 
         def used(t: int) -> float:
             return min(start_used + rate_gb_per_day * t / DAY, limit)
 
         samples = cloudsql.disk(used, limit, limit, end)
-        value = {t: u / c for t, u, c in samples}
-        start = int(DAY / 4)
-        full = int((limit - start_used) / rate_gb_per_day * DAY)
-        series = [cloudsql.metric(_database_id(ctx), "disk/utilization", value.get, end)]
-        return Run(Observations(end, series), (start, min(full, end)))
+        return Run(Observations(end, _bytes_used(ctx, samples, end)), (start, end))
 
     return build
 
@@ -142,25 +153,31 @@ def _up(
     return _gauge("up", value, end, failure)
 
 
-def _states(
-    state: Callable[[int], str],
-    up: Callable[[int], float],
-    end: int,
-    failure: tuple[int, int] | None,
+def _down_between(start: int, stop: int) -> Callable[[int], float]:
+    return lambda t: 0.0 if start <= t < stop else 1.0
+
+
+def _lag(
+    wal: Callable[[int], float], end: int, failure: tuple[int, int] | None
 ) -> Callable[[Context], Run]:
+    """The DR replica's replication lag while the primary writes `wal(t)` MB/s of WAL and the
+    replica replays 8 MB/s."""
+
     def build(ctx: Context) -> Run:
-        database_id = _database_id(ctx)
-        series = [
-            *cloudsql.instance_state(database_id, state, end),
-            cloudsql.metric(database_id, "up", up, end),
-        ]
-        return Run(Observations(end, series), failure)
+        lag = cloudsql.replica_lag(wal, 8.0, end)
+        series = cloudsql.metric(_database_id(ctx), "replication/replica_lag", lag, end)
+        return Run(Observations(end, [series]), failure)
 
     return build
 
 
-def _down_between(start: int, stop: int) -> Callable[[int], float]:
-    return lambda t: 0.0 if start <= t < stop else 1.0
+def _daily_writes(t: int) -> float:
+    """The primary's WAL (MB/s): 0.5 at night, 5 at the day's peak, a 20-minute batch of 9 at
+    02:00."""
+    hour = (t / HOUR) % 24
+    if 2 <= hour < 2 + 1 / 3:
+        return 9.0
+    return 0.5 + 4.5 * max(0.0, 1 - abs(hour - 13) / 6)
 
 
 # --- error logs -----------------------------------------------------------------------------
@@ -219,7 +236,10 @@ DATA_SCENARIOS: tuple[Scenario, ...] = (
         _gauge("memory/utilization", _daily(0.7, 0.8), DAY),
     ),
     Scenario(
-        "autoresize cycle: 3 GB a day for 10 days", "normal", "data-*-disk", _autoresize_cycle
+        "autoresize cycle: 3 GB a day for 10 days",
+        "normal",
+        "data-*-disk-limit",
+        _autoresize_cycle,
     ),
     Scenario(
         "autoresize cycle: 3 GB a day for 10 days",
@@ -228,18 +248,18 @@ DATA_SCENARIOS: tuple[Scenario, ...] = (
         _autoresize_cycle,
     ),
     Scenario(
-        "at disk_autoresize_limit, growing 4 GB a day",
+        "growing 4 GB a day until autoresize reaches its limit",
         "failure",
-        "data-*-disk",
-        _at_the_limit(4.0),
-        HOUR,
-        "the real limit is watched",
+        "data-*-disk-limit",
+        _towards_the_limit(4.0, 3),
+        0,
+        "the limit is noticed while autoresize can still grow the disk",
     ),
     Scenario(
-        "at disk_autoresize_limit, a runaway job writes 200 GB a day",
+        "near the limit, a runaway job writes 200 GB a day",
         "failure",
         "data-*-disk-forecast",
-        _at_the_limit(200.0),
+        _towards_the_limit(200.0, 0.25),
         HOUR,
         "a disk filling within hours pages",
     ),
@@ -256,54 +276,50 @@ DATA_SCENARIOS: tuple[Scenario, ...] = (
         "data-*-connections",
         _connections(_rollout_pools, 2 * HOUR, None),
     ),
-    Scenario(
-        "instance unreachable for 20 min (up = 0)",
-        "failure",
-        "data-*-down",
-        _up(_down_between(HOUR, HOUR + 20 * MIN), 2 * HOUR, (HOUR, HOUR + 20 * MIN)),
-        10 * MIN,
+    *(
+        s
+        for kind, selector in (("primary", "data-*-db-down"), ("replica", "data-*-dr-down"))
+        for s in (
+            Scenario(
+                f"the {kind} is unreachable for 20 min (up = 0)",
+                "failure",
+                selector,
+                _up(_down_between(HOUR, HOUR + 20 * MIN), 2 * HOUR, (HOUR, HOUR + 20 * MIN)),
+                10 * MIN,
+            ),
+            Scenario(
+                f"the {kind} stops reporting for 20 min",
+                "failure",
+                selector,
+                _up(
+                    lambda t: None if HOUR <= t < HOUR + 20 * MIN else 1.0,
+                    2 * HOUR,
+                    (HOUR, HOUR + 20 * MIN),
+                ),
+                10 * MIN,
+                "silence is an outage",
+            ),
+            Scenario(
+                "HA failover or maintenance: one minute down",
+                "normal",
+                selector,
+                _up(_down_between(HOUR, HOUR + MIN), 2 * HOUR),
+            ),
+        )
     ),
     Scenario(
-        "instance stops reporting for 20 min",
+        "a backfill writes 12 MB/s of WAL for 3 h; the replica replays 8 MB/s",
         "failure",
-        "data-*-down",
-        _up(
-            lambda t: None if HOUR <= t < HOUR + 20 * MIN else 1.0,
-            2 * HOUR,
-            (HOUR, HOUR + 20 * MIN),
-        ),
-        10 * MIN,
-        "silence is an outage",
+        "data-*-dr-lag",
+        _lag(lambda t: 12.0 if HOUR <= t < 4 * HOUR else 0.5, 6 * HOUR, (HOUR, 4 * HOUR)),
+        30 * MIN,
+        "a replica falling behind is noticed while it falls",
     ),
     Scenario(
-        "HA failover: one minute down",
+        "a day's writes and the nightly batch (lag up to about 150 s)",
         "normal",
-        "data-*-down",
-        _up(_down_between(HOUR, HOUR + MIN), 2 * HOUR),
-    ),
-    Scenario(
-        "a running instance crashes (UNKNOWN_STATE, up 0) for 30 min",
-        "failure",
-        "data-*-failed",
-        _states(
-            lambda t: "UNKNOWN_STATE" if HOUR <= t < HOUR + 30 * MIN else "RUNNING",
-            _down_between(HOUR, HOUR + 30 * MIN),
-            2 * HOUR,
-            (HOUR, HOUR + 30 * MIN),
-        ),
-        10 * MIN,
-        "a failed instance pages",
-    ),
-    Scenario(
-        "maintenance: MAINTENANCE for 3 min",
-        "normal",
-        "data-*-failed",
-        _states(
-            lambda t: "MAINTENANCE" if HOUR <= t < HOUR + 3 * MIN else "RUNNING",
-            _down_between(HOUR, HOUR + MIN),
-            2 * HOUR,
-            None,
-        ),
+        "data-*-dr-lag",
+        _lag(_daily_writes, DAY, None),
     ),
     Scenario(
         "connection slots exhausted: 60 FATAL errors a minute for 30 min",

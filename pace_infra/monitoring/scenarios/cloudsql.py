@@ -16,6 +16,12 @@ Sources of the numbers:
   RUNNABLE, PENDING_CREATE, MAINTENANCE, FAILED, UNKNOWN_STATE).
 - Assumed: a running instance that crashes or becomes unreachable reports `up` 0 and its state as
   UNKNOWN_STATE or RUNNABLE; FAILED is the state of an instance whose creation failed.
+- `database/disk/bytes_used` (GAUGE INT64, bytes) is the data on the disk; Cloud SQL counts
+  storage in GB, taken here as 10^9 bytes.
+- `database/replication/replica_lag` (GAUGE, seconds) of a read replica. Assumed mechanism: the
+  replica replays the primary's WAL at a bounded rate (PostgreSQL replays in one process), so the
+  backlog grows while the primary writes faster than that and drains after; the lag is the
+  backlog over the replay rate, plus a second of transport.
 """
 
 from __future__ import annotations
@@ -109,3 +115,23 @@ def postgres_log(database_id: str, t: int, severity: str, message: str) -> LogEn
         text_payload=message,
         log_name="cloudsql.googleapis.com%2Fpostgres.log",
     )
+
+
+BYTES_PER_GB = 10**9
+
+
+def bytes_used(used_gb: Callable[[int], float]) -> Callable[[int], float]:
+    return lambda t: float(round(used_gb(t) * BYTES_PER_GB))
+
+
+def replica_lag(
+    wal_mb_per_s: Callable[[int], float], replay_mb_per_s: float, end: int
+) -> Callable[[int], float]:
+    """Seconds behind the primary, from the WAL backlog (simulated in 10 s steps)."""
+    lag: dict[int, float] = {}
+    backlog = 0.0
+    for t in range(0, end + 1, 10):
+        backlog = max(0.0, backlog + (wal_mb_per_s(t) - replay_mb_per_s) * 10)
+        if t % SAMPLE == 0:
+            lag[t] = 1.0 + backlog / replay_mb_per_s
+    return lambda t: lag.get(t)

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pace_infra.monitoring.evaluation.filters import MetricFilter, SloSelector
 from pace_infra.monitoring.evaluation.policy import STEP, Observations, Outcome, Policy
+from pace_infra.monitoring.evaluation.promql import PromQLCondition, equality_matchers, parse
 from pace_infra.monitoring.evaluation.series import Unsupported
 
 Kind = Literal["failure", "normal"]
@@ -38,18 +39,23 @@ class Context:
                 return flt.value_of(key)  # type: ignore[return-value]
         # A log-based metric's series carry the labels its log filter selects on.
         path = key.replace(".label.", ".labels.")
-        for log_filter in self.policy.log_metrics.values():
-            for condition in self.policy.conditions:
-                flt = getattr(condition, "filter", None)
-                if not isinstance(flt, MetricFilter):
-                    continue
-                metric_type = flt.value_of("metric.type")
-                if self.policy.log_metrics.get(metric_type or "") is not log_filter:
-                    continue
-                for clause in log_filter.clauses:
-                    if clause.path == path and clause.op == "=":
-                        return clause.value
+        for condition in self.policy.conditions:
+            flt = getattr(condition, "filter", None)
+            if not isinstance(flt, MetricFilter):
+                continue
+            log_filter = self.policy.log_metrics.get(flt.value_of("metric.type") or "")
+            if log_filter is not None and path in log_filter.required():
+                return log_filter.required()[path]
         raise Unsupported(f"{self.policy.key}: no filter names {key}")
+
+    def promql_value(self, label: str) -> str:
+        """The value the policy's PromQL query requires for `label` (e.g. a namespace)."""
+        for condition in self.policy.conditions:
+            if isinstance(condition, PromQLCondition):
+                value = equality_matchers(parse(condition.query)).get(label)
+                if value is not None:
+                    return value
+        raise Unsupported(f"{self.policy.key}: no PromQL matcher names {label}")
 
     def slo_name(self) -> str:
         for condition in self.policy.conditions:

@@ -1,7 +1,8 @@
 """Runs every scenario over every environment's synthesized alert policies.
 
-One line per policy and environment, then `N policies, M scenarios, all as expected` or what was
-not. A policy without a failure scenario and a normal-operation scenario fails the run.
+One line per policy and environment, a summary line per environment (`<env>: N policies, M
+scenarios, all as expected`), then the same summary of the whole run. A policy without a failure
+scenario and a normal-operation scenario fails the run.
 """
 
 from __future__ import annotations
@@ -58,18 +59,23 @@ def run_all(stacks: Mapping[str, Mapping], scenarios: Sequence[Scenario]) -> Rep
         name.removesuffix("-monitoring") for name in stacks if name.endswith("-monitoring")
     )
     for env in envs:
+        mine = Report()
         for policy in load_policies(stacks[f"{env}-monitoring"]):
             results, missing = run_policy(policy, env, stacks, scenarios)
-            report.policies += 1
-            report.scenarios += len(results)
+            mine.policies += 1
+            mine.scenarios += len(results)
             bad = [r for r in results if not r.ok]
-            report.failed += len(bad) + len(missing)
+            mine.failed += len(bad) + len(missing)
             good = len(results) - len(bad)
             status = "ok  " if not bad and not missing else "FAIL"
             notes = [f"no {kind} scenario" for kind in missing]
             notes += [f"{r.scenario.kind} '{r.scenario.name}': {r.detail}" for r in bad]
             line = f"{status} {env}/{policy.key}: {good}/{len(results)} as expected"
             report.lines.append(line + ("; " + "; ".join(notes) if notes else ""))
+        report.lines.append(f"{env}: {mine.summary()}")
+        report.policies += mine.policies
+        report.scenarios += mine.scenarios
+        report.failed += mine.failed
     report.lines.append(report.summary())
     return report
 

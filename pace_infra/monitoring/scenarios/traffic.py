@@ -8,15 +8,25 @@ Sources of the numbers:
   matched_url_path_rule, ...), written once a minute.
 - Uptime checks: `uptime_check/check_passed` (GAUGE BOOL) per checker location, every `period`
   (60 s here); the USA region runs from three locations (the API's UptimeCheckRegion has
-  USA_OREGON, USA_IOWA, USA_VIRGINIA within USA), Europe and Asia Pacific from one each
-  (assumed: Belgium, Singapore). `time_until_ssl_cert_expires` (GAUGE DOUBLE, days).
+  USA_OREGON, USA_IOWA, USA_VIRGINIA within USA, each a region of its own too), Europe and Asia
+  Pacific from one each (assumed: Belgium, Singapore). `time_until_ssl_cert_expires` (GAUGE
+  DOUBLE, days).
 - Google-managed certificates are renewed about 30 days before they expire (assumed from the
   certificate manager's renewal window).
-- Counts per minute are Poisson draws from the rate, seeded: every run gives the same series.
+- Counts per minute are Poisson draws from the rate, seeded: every run gives the same series;
+  the failed requests among them a binomial draw (normal approximation past 200 requests); the
+  latency histogram the expected count of each bucket under the latency model (largest
+  remainders), so that its total is the minute's count.
+- The AI path streams its answers, and the load balancer's total latency runs to the last byte:
+  an answer takes the time to its first token plus its length over the model's token rate.
+  Assumed: lengths are log-normal (median 250 tokens, sigma 0.5: 1 in 100 answers is over 800
+  tokens), 50 tokens/s, the first token after 1.5 s; a slowdown is a lower token rate or a later
+  first token.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -25,11 +35,18 @@ from pace_infra.monitoring.evaluation.series import Distribution, TimeSeries
 
 SAMPLE = 60
 HOUR = 3600
-# Latency histogram bounds (ms); 1000 is a bound so an SLO cut at 1 s is exact.
-LATENCY_BOUNDS: tuple[float, ...] = (50, 100, 200, 400, 700, 1000, 2000, 5000, 10000, 30000)
+# Latency histogram bounds (ms): the SLO cuts (1 s for the CRM, 20 s for the AI path) are bounds,
+# so a cut is exact; 30 s is the backend service's timeout (a slower request is a 5xx).
+LATENCY_BOUNDS: tuple[float, ...] = (
+    50, 100, 200, 400, 700, 1000, 2000, 5000, 10000, 20000, 30000,
+)  # fmt: skip
+Latency = Callable[[int], tuple[float, ...]]  # t -> the share of requests in each bucket
 CHECKER_LOCATIONS = {
     "EUROPE": ("eur-belgium",),
     "USA": ("usa-oregon", "usa-iowa", "usa-virginia"),
+    "USA_OREGON": ("usa-oregon",),
+    "USA_IOWA": ("usa-iowa",),
+    "USA_VIRGINIA": ("usa-virginia",),
     "ASIA_PACIFIC": ("apac-singapore",),
 }
 
@@ -83,20 +100,79 @@ def lb_resource(path_rule: str) -> dict[str, str]:
     }
 
 
+def split_at(threshold_ms: float, slow_share: Callable[[int], float]) -> Latency:
+    """A latency model: `slow_share(t)` of the requests over `threshold_ms` (a bucket bound),
+    spread evenly over the buckets above it up to the backend timeout, the rest evenly over the
+    buckets from 50 ms up to it."""
+    cut = LATENCY_BOUNDS.index(threshold_ms) + 1
+    fast, slow = range(1, cut), range(cut, len(LATENCY_BOUNDS))
+
+    def shares(t: int) -> tuple[float, ...]:
+        share = slow_share(t)
+        out = [0.0] * (len(LATENCY_BOUNDS) + 1)
+        for i in fast:
+            out[i] = (1 - share) / len(fast)
+        for i in slow:
+            out[i] = share / len(slow)
+        return tuple(out)
+
+    return shares
+
+
+def streamed_answers(
+    tokens_per_second: Callable[[int], float],
+    first_token_ms: Callable[[int], float] = lambda t: 1500.0,
+    median_tokens: float = 250.0,
+    sigma: float = 0.5,
+) -> Latency:
+    """The AI path's latency model: first token, then the answer's tokens at the model's rate
+    (module docstring); a log-normal length gives P(latency <= x) in closed form."""
+
+    def cdf(x: float, t: int) -> float:
+        streaming = (x - first_token_ms(t)) / 1000
+        if streaming <= 0:
+            return 0.0
+        z = (math.log(streaming * tokens_per_second(t)) - math.log(median_tokens)) / sigma
+        return 0.5 * (1 + math.erf(z / math.sqrt(2)))
+
+    def shares(t: int) -> tuple[float, ...]:
+        below = [cdf(b, t) for b in LATENCY_BOUNDS]
+        out = [below[0], *(b - a for a, b in itertools.pairwise(below))]
+        return (*out, 1 - below[-1])
+
+    return shares
+
+
+def _apportion(total: int, shares: tuple[float, ...]) -> tuple[int, ...]:
+    """`total` split by `shares` (largest remainders), summing to `total` exactly."""
+    exact = [total * s / (sum(shares) or 1) for s in shares]
+    counts = [math.floor(e) for e in exact]
+    by_remainder = sorted(range(len(exact)), key=lambda i: counts[i] - exact[i])
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return tuple(counts)
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    if p <= 0 or n == 0:
+        return 0
+    if n <= 200:
+        return sum(rng.random() < p for _ in range(n))
+    return min(n, max(0, round(rng.gauss(n * p, math.sqrt(n * p * (1 - p))))))
+
+
 def load_balancer(
     rate: Callable[[int], float],
     error_fraction: Callable[[int], float],
-    slow_fraction: Callable[[int], float],
+    latency: Latency,
     end: int,
     *,
     path_rule: str = "UNMATCHED",
     seed: int = 1,
+    start: int = 0,
 ) -> list[TimeSeries]:
-    """request_count per response class and total_latencies of one path rule, per minute.
-
-    `error_fraction(t)` of requests return 5xx; `slow_fraction(t)` take over 1 s (spread over the
-    buckets above 1 s); the rest spread over the buckets below it.
-    """
+    """request_count per response class and total_latencies of one path rule, per minute, from
+    `start` to `end`: `error_fraction(t)` of requests return 5xx, `latency(t)` their latencies."""
     rng = random.Random(seed)
     resource = lb_resource(path_rule)
     ok = TimeSeries(
@@ -116,23 +192,15 @@ def load_balancer(
     latencies = TimeSeries(
         "loadbalancing.googleapis.com/https/total_latencies", "https_lb_rule", "DELTA", resource
     )
-    fast_buckets = LATENCY_BOUNDS.index(1000) + 1
-    for t in range(SAMPLE, end + 1, SAMPLE):
+    for t in range(start + SAMPLE, end + 1, SAMPLE):
         total = poisson(rng, rate(t) * SAMPLE)
         if total == 0:
             continue  # a DELTA metric writes no point for a minute without requests
-        failed = sum(rng.random() < error_fraction(t) for _ in range(min(total, 5000)))
-        failed = round(failed * total / min(total, 5000))
-        slow = round(total * slow_fraction(t))
+        failed = _binomial(rng, total, error_fraction(t))
         ok.add(t, float(total - failed))
         if failed:
             errors.add(t, float(failed))
-        counts = [0] * (len(LATENCY_BOUNDS) + 1)
-        for i in range(total - slow):
-            counts[1 + i % (fast_buckets - 1)] += 1
-        for i in range(slow):
-            counts[fast_buckets + i % (len(counts) - fast_buckets)] += 1
-        latencies.add(t, Distribution(LATENCY_BOUNDS, tuple(counts)))
+        latencies.add(t, Distribution(LATENCY_BOUNDS, _apportion(total, latency(t))))
     return [s for s in (ok, errors, latencies) if s.points]
 
 

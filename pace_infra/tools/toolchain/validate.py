@@ -256,6 +256,16 @@ def synth_is_fresh(outdir: Path, repo: Path = REPO) -> bool:
     return manifest.exists() and manifest.stat().st_mtime >= _newest_input(repo)
 
 
+def ensure_synth(outdir: Path, who: str) -> bool:
+    """Synthesize into `outdir` when it is older than the code (make test's one synth, shared
+    by validate and the alert scenarios); False when the synth failed."""
+    if synth_is_fresh(outdir):
+        return True
+    print(f"{who}: synthesizing into {outdir.name}/ (older than the code)")
+    env = {**os.environ, "CDKTF_OUTDIR": str(outdir)}
+    return subprocess.run([sys.executable, "main.py"], cwd=REPO, env=env).returncode == 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pace_infra.tools.toolchain.validate")
     parser.add_argument("--outdir", type=Path, default=REPO / "cdktf.out")
@@ -272,11 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, BuildUnavailable) as error:
         print(f"validate: {error}", file=sys.stderr)
         return 2
-    if not synth_is_fresh(args.outdir):
-        print(f"validate: synthesizing into {args.outdir.name}/ (older than the code)")
-        env = {**os.environ, "CDKTF_OUTDIR": str(args.outdir)}
-        if subprocess.run([sys.executable, "main.py"], cwd=REPO, env=env).returncode != 0:
-            return 2
+    if not ensure_synth(args.outdir, "validate"):
+        return 2
     started = time.monotonic()
     results = validate_all(stack_files(args.outdir), WORKDIR, toolchain)
     print("\n".join(report(results, toolchain)))

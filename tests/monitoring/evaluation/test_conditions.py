@@ -108,6 +108,33 @@ def test_burn_rate_is_the_error_rate_over_the_budget():
     assert _run(c, [ok, err], 60, {"s": slo}) == [True]
 
 
+def test_a_latency_burn_rate_counts_the_requests_above_the_distribution_cut():
+    # distribution_cut: good events are the values within the range; the burn rate is the bad
+    # share over the budget. 20 of 100 requests over 20 000 ms against a 5 % budget: 4x.
+    from pace_infra.monitoring.evaluation.series import Distribution
+
+    flt = parse_metric_filter('metric.type="custom.googleapis.com/l"')
+    slo = Slo("s", 0.95, distribution_filter=flt, range_max=20000)
+    dist = Distribution((1000, 20000), (0, 80, 20))
+    series = TimeSeries("custom.googleapis.com/l", "global", "DELTA", {}, {}, [(60, dist)])
+    assert slo.burn_rate([series], 300, 60) == pytest.approx(4.0)
+
+
+def test_a_three_day_lookback_reads_every_request_of_the_three_days():
+    # The ticket tier's select_slo_burn_rate(slo, "259200s"): the whole lookback, not its end.
+    flt = parse_metric_filter('metric.type="custom.googleapis.com/r"')
+    bad = parse_metric_filter('metric.type="custom.googleapis.com/r" metric.label.c="500"')
+    slo = Slo("s", 0.995, total_filter=flt, bad_filter=bad)
+    day, minutes = 86400, range(60, 4 * 86400 + 1, 60)
+    ok = TimeSeries("custom.googleapis.com/r", "global", "DELTA", {}, {"c": "200"},
+                    [(t, 100.0) for t in minutes])  # fmt: skip
+    err = TimeSeries("custom.googleapis.com/r", "global", "DELTA", {}, {"c": "500"},
+                     [(t, 1.0) for t in minutes if t > 3 * day])  # fmt: skip
+    # The last day: 1 % errors (2x the 0.5 % budget); over three days a third of that.
+    assert slo.burn_rate([ok, err], day, 4 * day) == pytest.approx(1 / 101 / 0.005)
+    assert slo.burn_rate([ok, err], 3 * day, 4 * day) == pytest.approx(1440 / 433440 / 0.005)
+
+
 def test_absence_violates_when_a_series_stops_reporting_for_the_duration():
     # "in violation when a time series ... does not include any data in the specified duration"
     series = [gauge({t: 1 for t in range(60, 601, 60)})]

@@ -3,11 +3,10 @@ import pytest
 from pace_infra.monitoring.evaluation.filters import (
     SloSelector,
     parse_duration,
-    parse_log_filter,
     parse_metric_filter,
     resolve_terraform,
 )
-from pace_infra.monitoring.evaluation.series import LogEntry, TimeSeries, Unsupported
+from pace_infra.monitoring.evaluation.series import TimeSeries, Unsupported
 
 
 def _series(**resource: str) -> TimeSeries:
@@ -41,27 +40,29 @@ def test_or_and_unknown_functions_are_refused():
         parse_metric_filter('metric.type="m" resource.label.x=starts_with("a")')
 
 
+def test_not_negates_the_one_clause_after_it():
+    # The CRM's SLIs: its URL map's requests but the AI path rule's. NOT binds to the next
+    # comparison ("The NOT operator has the highest precedence"); a series without the label
+    # matches ("NOT missingField=foo" is TRUE).
+    flt = parse_metric_filter(
+        'metric.type="a.googleapis.com/m" resource.label.url_map_name='
+        'monitoring.regex.full_match(".*-pace-web-.*") '
+        'NOT resource.label.matched_url_path_rule="/api/ai/*"'
+    )
+    crm = "k8s2-um-x-pace-web-crm-y"
+    assert flt.matches(_series(url_map_name=crm, matched_url_path_rule="UNMATCHED"))
+    assert not flt.matches(_series(url_map_name=crm, matched_url_path_rule="/api/ai/*"))
+    assert flt.matches(_series(url_map_name=crm))
+    assert flt.value_of("resource.label.matched_url_path_rule") is None  # not a requirement
+    with pytest.raises(Unsupported):
+        parse_metric_filter('metric.type="m" NOT')
+
+
 def test_the_slo_burn_rate_selector_parses_its_lookback():
     parsed = parse_metric_filter('select_slo_burn_rate("projects/p/services/s/x/slo", "3600s")')
     assert parsed == SloSelector("projects/p/services/s/x/slo", 3600)
     with pytest.raises(Unsupported):
         parse_metric_filter('select_slo_health("projects/p/x")')
-
-
-def test_severity_compares_by_rank():
-    # severity>=ERROR selects ERROR, CRITICAL, ALERT, EMERGENCY (the Logging query language).
-    flt = parse_log_filter('resource.type="k8s_container" severity>=ERROR')
-    entry = LogEntry(0, "k8s_container", {}, "CRITICAL")
-    assert flt.matches(entry)
-    assert not flt.matches(LogEntry(0, "k8s_container", {}, "WARNING"))
-
-
-def test_json_payload_paths_and_refusals():
-    flt = parse_log_filter('jsonPayload.reason="FailedScheduling"')
-    assert flt.matches(LogEntry(0, "k8s_pod", {}, json_payload={"reason": "FailedScheduling"}))
-    assert not flt.matches(LogEntry(0, "k8s_pod", {}, text_payload="FailedScheduling"))
-    with pytest.raises(Unsupported):
-        parse_log_filter('textPayload:"x"')
 
 
 def test_durations():

@@ -115,3 +115,58 @@ def test_unsupported_combiners_and_conditions_are_refused():
         load_policies(
             _stack({"display_name": "mql", "condition_monitoring_query_language": {"query": "x"}})
         )
+
+
+SLO_NAME = "projects/p/services/s/serviceLevelObjectives/a"
+
+
+def _slo_stack() -> dict:
+    """A burn-rate tier as the catalog writes it: two windows and a requests-per-second guard."""
+    stack = _stack(
+        {"display_name": "long", "condition_threshold": {
+            "filter": f'select_slo_burn_rate("{SLO_NAME}", "3600s")',
+            "comparison": "COMPARISON_GT", "threshold_value": 14.4, "duration": "0s"}},
+        {"display_name": "short", "condition_threshold": {
+            "filter": f'select_slo_burn_rate("{SLO_NAME}", "300s")',
+            "comparison": "COMPARISON_GT", "threshold_value": 14.4, "duration": "0s"}},
+        _threshold("r", 0.231, aggregations=[{"alignment_period": "300s",
+                   "per_series_aligner": "ALIGN_RATE", "cross_series_reducer": "REDUCE_SUM"}]),
+        combiner="AND",
+    )  # fmt: skip
+    stack["resource"]["google_monitoring_slo"] = {
+        "a": {
+            "service": "s",
+            "slo_id": "a",
+            "goal": 0.995,
+            "request_based_sli": {"good_total_ratio": {
+                "total_service_filter": 'metric.type="custom.googleapis.com/r"',
+                "bad_service_filter": 'metric.type="custom.googleapis.com/r" metric.label.c="5"',
+            }},
+        }
+    }  # fmt: skip
+    return stack
+
+
+def _requests(per_minute: float, errors: float) -> list[TimeSeries]:
+    def series(code: str, value: float) -> TimeSeries:
+        return TimeSeries("custom.googleapis.com/r", "global", "DELTA", {}, {"c": code},
+                          [(t, value) for t in range(60, 7201, 60)])  # fmt: skip
+
+    return [series("2", per_minute - errors), series("5", errors)]
+
+
+def test_a_burn_rate_tier_needs_both_windows_and_enough_requests():
+    # AND: "An incident is created only if all the conditions are met simultaneously". Half the
+    # requests failing is a 100x burn in both windows; at 1.2 requests a minute the guard
+    # (0.231/s) holds the tier quiet, at 60 a minute it opens.
+    (policy,) = load_policies(_slo_stack())
+    assert policy.evaluate(Observations(7200, _requests(1.2, 0.6))).incidents == ()
+    # 120 s: the guard's 300 s rate holds two minutes of 60 requests (0.4/s; one was 0.2/s).
+    assert policy.evaluate(Observations(7200, _requests(60, 30))).incidents == ((120, None),)
+
+
+def test_evaluation_begins_after_the_history():
+    (policy,) = load_policies(_stack(_threshold("a", 1)))
+    series = [_gauge("a", {t: 5 if t <= 300 else 0 for t in range(60, 1201, 60)})]
+    assert policy.evaluate(Observations(1200, series)).incidents == ((60, 360),)
+    assert policy.evaluate(Observations(1200, series, begin=600)).incidents == ()

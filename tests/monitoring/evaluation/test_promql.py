@@ -1,6 +1,12 @@
 import pytest
 
-from pace_infra.monitoring.evaluation.promql import PromQLCondition, evaluate, parse, promql_name
+from pace_infra.monitoring.evaluation.promql import (
+    PromQLCondition,
+    equality_matchers,
+    evaluate,
+    parse,
+    promql_name,
+)
 from pace_infra.monitoring.evaluation.series import TimeSeries, Unsupported
 
 
@@ -60,3 +66,69 @@ def test_unimplemented_promql_is_refused():
     ):
         with pytest.raises(Unsupported):
             parse(query)
+
+
+def _ksm(name: str, value: dict[int, float], **labels: str) -> TimeSeries:
+    namespace = labels.pop("namespace", "pace-web")
+    return TimeSeries(
+        f"prometheus.googleapis.com/{name}/gauge",
+        "prometheus_target",
+        "GAUGE",
+        {"namespace": namespace, "cluster": "pace"},
+        labels,
+        sorted(value.items()),
+    )
+
+
+CRASH_LOOP = (
+    "max by (namespace, pod, container) (max_over_time(kube_pod_container_status_waiting_reason"
+    '{namespace="pace-web",reason="CrashLoopBackOff"}[5m])) > 0'
+)
+
+
+def test_max_over_time_keeps_a_series_for_its_range_after_the_last_sample():
+    # Range vectors select the samples of the last [5m]; the aggregation keeps the by-labels.
+    waiting = _ksm(
+        "kube_pod_container_status_waiting_reason",
+        {600: 1.0},
+        pod="p",
+        container="app",
+        reason="CrashLoopBackOff",
+    )
+    node = parse(CRASH_LOOP)
+    assert evaluate(node, [waiting], 600) == {
+        frozenset({("namespace", "pace-web"), ("pod", "p"), ("container", "app")}): 1.0
+    }
+    assert evaluate(node, [waiting], 899) != {}
+    assert evaluate(node, [waiting], 900) == {}  # the window is (t - 5m, t]
+
+
+def test_desired_minus_available_matches_one_to_one_and_an_and_on_filters():
+    # Vector arithmetic matches series with the same labels; `and on (...)` keeps the left's
+    # series that have a match on those labels ("and: intersection").
+    series = [
+        _ksm("kube_deployment_spec_replicas", {60: 4.0}, deployment="pace-web"),
+        _ksm("kube_deployment_status_replicas_available", {60: 0.0}, deployment="pace-web"),
+    ]
+    short = parse(
+        '(sum by (namespace, deployment) (kube_deployment_spec_replicas{namespace="pace-web"}) '
+        "- sum by (namespace, deployment) "
+        '(kube_deployment_status_replicas_available{namespace="pace-web"})) > 0'
+    )
+    key = frozenset({("namespace", "pace-web"), ("deployment", "pace-web")})
+    assert evaluate(short, series, 60) == {key: 4.0}
+    none = parse(
+        "(sum by (namespace, deployment) (kube_deployment_status_replicas_available) == 0) "
+        "and on (namespace, deployment) (sum by (namespace, deployment) "
+        "(kube_deployment_spec_replicas) > 0)"
+    )
+    assert evaluate(none, series, 60) == {key: 0.0}
+    series[0] = _ksm("kube_deployment_spec_replicas", {60: 0.0}, deployment="pace-web")
+    assert evaluate(none, series, 60) == {}  # scaled to zero on purpose
+
+
+def test_the_equality_matchers_of_a_query():
+    assert equality_matchers(parse(CRASH_LOOP)) == {
+        "namespace": "pace-web",
+        "reason": "CrashLoopBackOff",
+    }

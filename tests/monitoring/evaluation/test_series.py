@@ -29,3 +29,21 @@ def test_a_distribution_counts_below_a_bound_and_refuses_a_cut_between_bounds():
 def test_a_log_entry_has_a_known_severity():
     with pytest.raises(ValueError):
         LogEntry(0, "global", {}, "LOUD")
+
+
+def test_a_window_total_is_the_sum_of_its_points():
+    # Running sums (a 3-day SLO window evaluated every minute): the same as summing the window.
+    series = TimeSeries("m", "r", "DELTA", points=[(t, float(t % 7)) for t in range(60, 6001, 60)])
+    for start, end in ((0, 6000), (300, 900), (330, 930), (6000, 9000)):
+        assert series.total(start, end) == sum(v for _, v in series.window(start, end))
+    series.add(6060, 5.0)
+    assert series.total(6000, 6060) == 5.0  # a new point resets the running sums
+
+
+def test_a_distribution_total_counts_all_values_or_those_below_a_bound():
+    d = Distribution((100, 1000), (5, 3, 2))
+    series = TimeSeries("m", "r", "DELTA", points=[(60, d), (120, d)])
+    assert series.total(0, 120) == 20
+    assert series.total(0, 120, below=1000) == 16
+    with pytest.raises(Unsupported):
+        series.total(0, 120, below=500)

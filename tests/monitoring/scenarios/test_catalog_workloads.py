@@ -1,34 +1,41 @@
+from pace_infra.monitoring.evaluation.logquery import parse_log_filter
 from pace_infra.monitoring.evaluation.policy import load_policies
-from pace_infra.monitoring.scenarios.catalog_workloads import WORKLOAD_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_workloads import (
+    WORKLOAD_SCENARIOS,
+)
 from pace_infra.monitoring.scenarios.model import Context
 
 
-def _scenario(name: str):
-    return next(s for s in WORKLOAD_SCENARIOS if s.name.startswith(name))
+def _run(stacks, key: str, name: str):
+    policy = next(p for p in load_policies(stacks["prod-monitoring"]) if p.key == key)
+    scenario = next(
+        s for s in WORKLOAD_SCENARIOS if s.applies_to(policy) and s.name.startswith(name)
+    )
+    return scenario.build(Context("prod", policy, stacks))
 
 
-def _policy(stacks, key: str):
-    return next(p for p in load_policies(stacks["prod-monitoring"]) if p.key == key)
+def test_a_raw_stack_trace_is_25_error_entries_a_minute_none_by_the_contract(stacks):
+    run = _run(stacks, "web-error-logs", "a handled exception")
+    logs = run.observations.logs
+    assert sum(e.time < 60 for e in logs) == 25 and {e.severity for e in logs} == {"ERROR"}
+    counted = parse_log_filter("severity>=ERROR jsonPayload.message:*")
+    assert not any(counted.matches(e) for e in logs)
 
 
-def test_the_crash_loop_restarts_one_pod_by_the_kubelet_back_off(stacks):
-    policy = _policy(stacks, "web-restart-loop")
-    run = _scenario("crash loop at start-up").build(Context("prod", policy, stacks))
-    bad = next(s for s in run.observations.series if s.resource_labels["pod_name"].endswith("-bad"))
-    assert bad.resource_labels["namespace_name"] == "pace-web"
-    # 10, 30, 70, 150, 310 s after the start, then every 300 s: 15 restarts in the hour
-    assert bad.points[-1][1] == 15
+def test_page_cache_and_the_rss_are_separate_series_neither_near_the_limit(stacks):
+    # memory/limit_utilization has one series per memory_type: the reclaimable cache grows to
+    # just under the limit minus the RSS, and is never added to it.
+    run = _run(stacks, "web-container-memory", "page cache grows")
+    by_type = {s.metric_labels["memory_type"]: s for s in run.observations.series}
+    assert set(by_type) == {"evictable", "non-evictable"}
+    assert max(v for _, v in by_type["evictable"].points) < 0.9
+    peak = max(a + b for (_, a), (_, b) in zip(*(s.points for s in by_type.values()), strict=True))
+    assert peak > 0.95  # together they fill the limit: the kernel reclaims, kills nothing
 
 
-def test_a_quota_rejection_is_a_replicaset_event_not_a_pod_event(stacks):
-    policy = _policy(stacks, "platform-unschedulable-pods")
-    run = _scenario("ResourceQuota exhausted").build(Context("prod", policy, stacks))
-    assert {e.json_payload["reason"] for e in run.observations.logs} == {"FailedCreate"}
-    assert {e.resource_type for e in run.observations.logs} == {"k8s_cluster"}
-
-
-def test_the_scale_up_burst_leaves_pods_pending_until_a_node_joins(stacks):
-    policy = _policy(stacks, "platform-unschedulable-pods")
-    run = _scenario("scale-up burst").build(Context("prod", policy, stacks))
-    times = sorted(e.time for e in run.observations.logs)
-    assert times and times[-1] - times[0] <= 10 * 60  # the burst is absorbed within minutes
+def test_a_leak_fails_from_90_percent_to_its_kill(stacks):
+    run = _run(stacks, "ai-container-memory", "memory leak")
+    start, kill = run.failure
+    (series,) = run.observations.series
+    values = dict(series.points)
+    assert values[start] == 0.9 and kill > start

@@ -1,4 +1,10 @@
-from pace_infra.monitoring.scenarios.cloudsql import autoresize_step, disk, instance_state
+from pace_infra.monitoring.scenarios.cloudsql import (
+    autoresize_step,
+    bytes_used,
+    disk,
+    instance_state,
+    replica_lag,
+)
 
 
 def test_the_autoresize_threshold_is_5_gb_plus_a_25th_capped_at_25():
@@ -21,3 +27,16 @@ def test_instance_state_is_one_boolean_series_per_state():
     running = [s for s in series if s.metric_labels["state"] == "RUNNING"]
     assert running[0].points == [(60, True), (120, True)]
     assert all(v is False for s in series if s not in running for _, v in s.points)
+
+
+def test_bytes_used_counts_a_gb_as_10_to_the_9():
+    assert bytes_used(lambda t: 1.5)(0) == 1.5e9
+
+
+def test_replica_lag_is_the_wal_backlog_over_the_replay_rate():
+    # 12 MB/s written, 8 replayed: the backlog grows 4 MB/s, 30 s of lag every minute.
+    lag = replica_lag(lambda t: 12.0 if t < 600 else 0.0, 8.0, 1800)
+    assert lag(60) == 1.0 + 4 * 70 / 8  # 10 s steps from t = 0, and a second of transport
+    assert lag(600) > lag(300) > 100
+    assert lag(1800) == 1.0  # drained once the writes stop
+    assert replica_lag(lambda t: 5.0, 8.0, 600)(600) == 1.0

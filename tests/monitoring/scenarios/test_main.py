@@ -1,3 +1,4 @@
+from pace_infra.monitoring.evaluation.policy import load_policies
 from pace_infra.monitoring.scenarios.__main__ import main
 
 
@@ -6,10 +7,21 @@ def test_nothing_synthesized_exits_2(tmp_path, capsys):
     assert "no monitoring stack" in capsys.readouterr().err
 
 
-def test_a_run_prints_one_line_per_policy_and_the_summary(synth_dir, capsys):
-    code = main([str(synth_dir)])
+def test_a_run_prints_one_line_per_policy_and_the_summary(synth_dir, stacks, capsys):
+    # The session's synth (fresh: --synth-if-stale would not synthesize again).
+    code = main(["--synth-if-stale", str(synth_dir)])
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3 * 40 + 1
-    assert lines[-1].startswith("120 policies, ")
-    # The policies are not fixed yet (issue 15, point 3): the run reports them and exits 1.
-    assert code == (0 if lines[-1].endswith("all as expected") else 1)
+    per_env = {
+        name.removesuffix("-monitoring"): len(load_policies(stack))
+        for name, stack in stacks.items()
+        if name.endswith("-monitoring")
+    }
+    policies = sum(per_env.values())
+    assert len(lines) == policies + len(per_env) + 1
+    for env, count in per_env.items():
+        assert any(line.startswith(f"{env}: {count} policies, ") for line in lines)
+    assert lines[-1].startswith(f"{policies} policies, ")
+    assert lines[-1].endswith("all as expected"), [
+        line for line in lines if line.startswith("FAIL")
+    ]
+    assert code == 0

@@ -53,6 +53,7 @@ def test_all_as_expected():
     assert report.ok
     assert report.lines == [
         "ok   env/hot: 2/2 as expected",
+        "env: 1 policies, 2 scenarios, all as expected",
         "1 policies, 2 scenarios, all as expected",
     ]
 

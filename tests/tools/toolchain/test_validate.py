@@ -12,6 +12,7 @@ from pace_infra.tools.toolchain.setup import Toolchain
 from pace_infra.tools.toolchain.validate import (
     Diagnostic,
     StackResult,
+    ensure_synth,
     parse_diagnostics,
     report,
     stack_files,
@@ -163,3 +164,20 @@ def test_a_synth_is_fresh_only_when_newer_than_every_input(tmp_path, touched, fr
     if touched == "input":
         os.utime(source, (300, 300))
     assert synth_is_fresh(tmp_path / "cdktf.out", repo=tmp_path) is fresh
+
+
+def test_ensure_synth_synthesizes_only_a_stale_output(tmp_path, monkeypatch):
+    # make test's one synth: validate and the alert scenarios both call it; the second finds
+    # the output fresh and synthesizes nothing.
+    from pace_infra.tools.toolchain import validate
+
+    runs = []
+
+    class Done:
+        returncode = 0
+
+    monkeypatch.setattr(validate.subprocess, "run", lambda cmd, **kw: runs.append(kw) or Done())
+    monkeypatch.setattr(validate, "synth_is_fresh", lambda outdir: outdir.name == "fresh")
+    assert ensure_synth(tmp_path / "fresh", "x") and runs == []
+    assert ensure_synth(tmp_path / "stale", "x")
+    assert runs[0]["env"]["CDKTF_OUTDIR"] == str(tmp_path / "stale")
