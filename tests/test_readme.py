@@ -97,7 +97,7 @@ def test_every_page_of_docs_is_linked_from_the_readme():
 
 
 def test_the_data_protection_table_is_true_to_the_config(environments):
-    from pace_infra.constructs.postgres import TRANSACTION_LOG_DAYS
+    from pace_infra.constructs.postgres_settings import TRANSACTION_LOG_DAYS
 
     by_name = {env.name: env for env in environments}
     prod = by_name["prod"].databases

@@ -14,7 +14,8 @@ from pace_infra.constructs.database_jobs import (
     JobTarget,
 )
 from pace_infra.constructs.network import Network
-from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
+from pace_infra.constructs.postgres import PostgresInstance
+from pace_infra.constructs.postgres_settings import DrReplica, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import (
     PACE_AI_DB,

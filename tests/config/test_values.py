@@ -138,7 +138,7 @@ def test_config_owns_the_defaults_props_take_without_one(tmp_path: Path):
 def test_props_take_the_shared_value_types():
     from pace_infra.constructs.gke import GkeClusterProps
     from pace_infra.constructs.network import NetworkProps
-    from pace_infra.constructs.postgres import PostgresInstanceProps
+    from pace_infra.constructs.postgres_settings import PostgresInstanceProps
 
     types = {
         (cls.__name__, f.name): f.type
@@ -159,7 +159,7 @@ def test_props_repeat_no_default_the_config_owns():
     from pace_infra.constructs.audit_trail import AuditTrailProps
     from pace_infra.constructs.gke import GkeClusterProps
     from pace_infra.constructs.network import NetworkProps
-    from pace_infra.constructs.postgres import PostgresInstanceProps
+    from pace_infra.constructs.postgres_settings import PostgresInstanceProps
 
     owned_by_config = {
         GkeClusterProps: ("release_channel", "maintenance"),

@@ -9,7 +9,8 @@ import pytest
 
 from pace_infra.config.schedules import DenyMaintenancePeriod, SqlMaintenanceWindow
 from pace_infra.config.values import BackupPolicy, SqlInstanceSize
-from pace_infra.constructs.postgres import DrReplica, PostgresInstance, PostgresInstanceProps
+from pace_infra.constructs.postgres import PostgresInstance
+from pace_infra.constructs.postgres_settings import DrReplica, PostgresInstanceProps
 from tests.helpers import PlainNetwork, PlainServiceAccount, resources, synth_construct
 
 WEB_SA = "pace-t-web@pace-t.iam.gserviceaccount.com"
