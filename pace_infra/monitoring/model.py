@@ -88,25 +88,6 @@ Condition = Threshold | LogMatch | Promql
 
 
 @dataclass(frozen=True)
-class Promql:
-    """A `condition_prometheus_query_language`: every series the query returns is an incident
-    once it has been returned for `duration` (a Prometheus alerting rule's `for`)."""
-
-    name: str
-    query: str
-    duration: str = "300s"
-    # Set, not left to the API's default (30s): the provider keeps what the API echoes, and an
-    # unset optional field that comes back filled is a diff on every plan.
-    evaluation_interval: str = "60s"
-    # The API refuses a condition on a metric it has never seen; a kube-state series appears
-    # only once an object in that state exists (a crash-looping container, a Pending pod).
-    disable_metric_validation: bool = True
-
-
-Condition = Threshold | LogMatch | Promql
-
-
-@dataclass(frozen=True)
 class AlertSpec:
     key: str  # slug: the policy's id and display name suffix
     title: str
