@@ -108,6 +108,7 @@ class Policy:
     log_metrics: Mapping[str, LogFilter]  # metric type -> filter, of the stack
     slos: Mapping[str, Slo]
     severity: str = ""
+    documentation: str = ""  # the markdown the incident carries
 
     @property
     def is_log_based(self) -> bool:
@@ -303,6 +304,13 @@ def _slos(stack: _Stack) -> dict[str, Slo]:
     return out
 
 
+def _block(value: Mapping | Sequence[Mapping] | None) -> Mapping:
+    """A nested block as cdktf writes it: an object, or a list of one."""
+    if isinstance(value, Sequence):
+        return value[0] if value else {}
+    return value or {}
+
+
 def _trigger(block: Mapping) -> tuple[int | None, float | None]:
     trigger = block.get("trigger") or {}
     if isinstance(trigger, list):
@@ -358,8 +366,10 @@ def _condition(stack: _Stack, block: Mapping) -> Threshold | Absence | LogMatch 
     raise Unsupported(f"the condition type of {name!r} ({sorted(block)})")
 
 
-def load_policies(document: Mapping) -> list[Policy]:
-    """Every alert policy of one synthesized monitoring stack (its parsed cdk.tf.json)."""
+def load_policies(document: Mapping, refused: dict[str, str] | None = None) -> list[Policy]:
+    """Every alert policy of one synthesized monitoring stack (its parsed cdk.tf.json). A policy
+    the evaluator refuses raises Unsupported, or, given `refused`, is left out and recorded
+    there (its key -> what was refused)."""
     stack = _Stack(document)
     log_metrics = {
         f"logging.googleapis.com/user/{m['name']}": parse_log_filter(stack.text(m["filter"]))
@@ -376,16 +386,25 @@ def load_policies(document: Mapping) -> list[Policy]:
         combiner = resource.get("combiner", "OR")
         if combiner not in ("AND", "OR"):
             raise Unsupported(f"the combiner {combiner}")
+        key = path.rsplit("/", 1)[-1]
+        try:
+            conditions = [_condition(stack, c) for c in resource["conditions"]]
+        except Unsupported as error:
+            if refused is None:
+                raise
+            refused[key] = str(error)
+            continue
         policy = Policy(
-            key=path.rsplit("/", 1)[-1],
+            key=key,
             display_name=resource.get("display_name", ""),
             combiner=combiner,
-            conditions=[_condition(stack, c) for c in resource["conditions"]],
+            conditions=conditions,
             auto_close=parse_duration(strategy["auto_close"]) if "auto_close" in strategy else None,
             rate_limit=parse_duration(rate_limit) if rate_limit else None,
             log_metrics=log_metrics,
             slos=slos,
             severity=resource.get("severity", ""),
+            documentation=_block(resource.get("documentation")).get("content", ""),
         )
         if policy.is_log_based and len(policy.conditions) > 1:
             raise Unsupported("a matched-log condition beside other conditions")

@@ -1,10 +1,11 @@
 """Scenarios of each database's weekly restore drill (staging and prod): drills on schedule, a
 missed week, a drill slower than the RTO because the database grew, and a new environment whose
-first drill has not run yet. The instances drilled and their disk sizes come from the
-environment's synthesized databases stack."""
+first drill has not run yet. The instances drilled (in the drill workflow's order) and their disk
+sizes come from the environment's synthesized databases stack."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
 from pace_infra.monitoring.evaluation.policy import Observations
@@ -24,16 +25,23 @@ def _instance(ctx: Context) -> str:
 
 
 def _primaries(ctx: Context) -> dict[str, Mapping]:
-    """The instances the drill clones, in the stack's order: the primaries (a DR replica has a
-    master_instance_name and is not drilled), with their settings."""
-    out = {}
-    for resource in ctx.resource("databases", "google_sql_database_instance").values():
-        if resource.get("master_instance_name"):
-            continue
-        settings = resource["settings"]
-        out[resource["name"]] = settings[0] if isinstance(settings, list) else settings
+    """The instances the drill clones, in the drill workflow's order (its `PACE_DRILLS`), with
+    their settings."""
+    workflows = ctx.resource("databases", "google_workflows_workflow").values()
+    drills = [
+        w["user_env_vars"]["PACE_DRILLS"]
+        for w in workflows
+        if "PACE_DRILLS" in w.get("user_env_vars", {})
+    ]
+    if not drills:
+        raise Unsupported("the databases stack has no restore drill workflow")
+    settings = {
+        r["name"]: r["settings"][0] if isinstance(r["settings"], list) else r["settings"]
+        for r in ctx.resource("databases", "google_sql_database_instance").values()
+    }
+    out = {d["instance"]: settings[d["instance"]] for d in json.loads(drills[0])}
     if _instance(ctx) not in out:
-        raise Unsupported(f"{_instance(ctx)} is not a primary of the databases stack")
+        raise Unsupported(f"the drill workflow does not drill {_instance(ctx)}")
     return out
 
 
