@@ -154,7 +154,7 @@ def _metric(metric: str, times: list[int], value: float = 1.0, **labels: str) ->
 
 def _labels(result) -> list[dict[str, str]]:
     """The result's label sets, less the labels every series here carries."""
-    common = {"namespace", "monitored_resource"}
+    common = {"namespace", "monitored_resource", "__name__"}
     return [{k: v for k, v in key if k not in common} for key in result]
 
 
@@ -255,3 +255,11 @@ def test_an_evaluation_interval_longer_than_a_step_holds_the_last_evaluation():
     assert states[9] is False  # 600 s: the 360 s evaluation stands
     with pytest.raises(Unsupported):
         PromQLCondition("x", "x > 0", evaluation_interval=45)
+
+
+def test_regex_matchers_are_fully_anchored():
+    # "Regex matches are fully anchored. A match of env=~"foo" is treated as env=~"^foo$"."
+    series = [_metric("x", [60], phase=p) for p in ("Error", "Failed", "FailedOver", "Succeeded")]
+    result = evaluate(parse('x{phase=~"Error|Failed"}'), series, 60)
+    assert sorted(_labels(result), key=str) == [{"phase": "Error"}, {"phase": "Failed"}]
+    assert len(evaluate(parse('x{phase!~"Error|Failed"}'), series, 60)) == 2
