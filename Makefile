@@ -13,7 +13,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 VENV_PY := .venv/bin/python
 CHECKOV := .tools/checkov/bin/checkov
 
-.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference promote gitops-sync alert-scenarios
+.PHONY: help deps synth test lint pytest checkov snapshots bench check-config clean deploy plan apply-plan ci-credentials review deploy-order providers validate forcenew cli-path identity-matrix config-reference promote gitops-sync alert-scenarios alert-scenarios-doc
 
 help:
 	@echo "make synth      set up (pipenv, npm) and synthesize every stack into cdktf.out/"
@@ -27,6 +27,7 @@ help:
 	@echo "make config-reference regenerate docs/reference/config.md (every config key) from the schema"
 	@echo "make check-config     validate environments/*.yaml only"
 	@echo "make alert-scenarios  every alert policy replayed over modelled failures and normal operation"
+	@echo "make alert-scenarios-doc  regenerate docs/reference/alert-scenarios.md (each policy's scenarios)"
 	@echo "make checkov    Checkov over a fresh synth of every stack"
 	@echo "make snapshots  re-record the stack snapshots after a reviewed change"
 	@echo "make bench      time a full synth against a bare import of the provider bindings"
@@ -97,6 +98,11 @@ config-reference: .venv/.synced
 # of make test. Synthesizes only when cdktf.out is older than the code (as validate does).
 alert-scenarios: deps
 	@$(VENV_PY) -m pace_infra.monitoring.scenarios --synth-if-stale cdktf.out
+
+# Regenerates docs/reference/alert-scenarios.md from a synth and the scenario catalog (a test
+# fails when it is stale).
+alert-scenarios-doc: deps
+	@$(VENV_PY) -m pace_infra.monitoring.scenarios --synth-if-stale --markdown docs/reference/alert-scenarios.md cdktf.out
 
 # Regenerates pace_infra/tools/review/forcenew.json from the pinned provider's schema (tools/forcenew).
 forcenew: synth

@@ -32,9 +32,11 @@ https://cloud.google.com/logging/docs/view/logging-query-language):
   `/logs/`).
 
 Fields: `resource.type`, `resource.labels.K`, `severity`, `logName`, `textPayload`,
-`jsonPayload.a.b`. Refused with Unsupported: global restrictions (a bare value), other fields,
-other functions (`SEARCH`, `sample`, `cast`, ...), quoted path components, comparisons with a
-JSON object or of a number by substring.
+`jsonPayload.a.b`, `protoPayload.a.b` (an audit log's AuditLog: `serviceName`, `methodName`,
+`authenticationInfo.principalEmail`, `serviceData...`; its fields are strings, lists and
+objects as Logging shows them in JSON). Refused with Unsupported: global restrictions (a bare
+value), other fields, other functions (`SEARCH`, `sample`, `cast`, ...), quoted path
+components, comparisons with a JSON object or of a number by substring.
 """
 
 from __future__ import annotations
@@ -84,11 +86,15 @@ def _field(entry: LogEntry, path: str) -> object:
         return entry.log_name
     if path == "textPayload":
         return _MISSING if entry.text_payload is None else entry.text_payload
-    if path.startswith("jsonPayload."):
-        node: object = entry.json_payload
-        for part in path.removeprefix("jsonPayload.").split("."):
-            node = node.get(part, _MISSING) if isinstance(node, Mapping) else _MISSING
-        return node
+    for prefix, payload in (
+        ("jsonPayload.", entry.json_payload),
+        ("protoPayload.", entry.proto_payload),
+    ):
+        if path.startswith(prefix):
+            node: object = payload
+            for part in path.removeprefix(prefix).split("."):
+                node = node.get(part, _MISSING) if isinstance(node, Mapping) else _MISSING
+            return node
     raise Unsupported(f"the log field {path}")
 
 
@@ -300,6 +306,33 @@ class _Parser:
         if path == "severity" and value.upper() not in SEVERITIES:
             raise Unsupported(f"the severity {value}")
         return Comparison(path, op, value)
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """A label extractor of a matched-log condition (API reference `LogMatch.label_extractors`,
+    whose syntax is the log-based metrics' `valueExtractor`: "EXTRACT(field)"). The value of a
+    field the entry lacks is the empty string: a log-based metric's label "will have a default
+    value" when "the extraction ... fails", "an empty string" for a string label (LogMetric,
+    `label_extractors`); we assume the same of a matched-log condition's labels."""
+
+    path: str
+
+    def value(self, entry: LogEntry) -> str:
+        actual = _field(entry, self.path)
+        if actual is _MISSING or actual is None:
+            return ""
+        if isinstance(actual, Mapping | list):
+            raise Unsupported(f"extracting the JSON object or list {self.path}")
+        return str(actual)
+
+
+def parse_extractor(text: str) -> Extractor:
+    """`EXTRACT(field)`; REGEXP_EXTRACT and anything else is refused."""
+    match = re.fullmatch(r"\s*EXTRACT\(\s*([A-Za-z_][\w.]*)\s*\)\s*", text)
+    if not match:
+        raise Unsupported(f"the label extractor {text!r} (only EXTRACT(field))")
+    return Extractor(match[1])
 
 
 def parse_log_filter(text: str) -> LogFilter:

@@ -18,13 +18,19 @@ log-based alerting policies", https://cloud.google.com/monitoring/alerts/log-bas
   total of notifications would exceed the limit of 20 notifications a day"; "Another log entry
   causes the same condition to be met for an open incident. In this case, Monitoring only sends
   another notification for the same incident."
+- Label extractors (API reference `LogMatch.label_extractors`): "Each combination of extracted
+  values is treated as a separate rule for the purposes of triggering notifications": each
+  combination has its own incidents and its own rate limit.
 - Log-based metrics count the entries that match their filter (a DELTA counter) and carry the
   labels of the entries' monitored resource.
 
 Assumed where the documentation is silent:
 - A metric-based incident closes at the first evaluation at which the policy's conditions are
   evaluated and not met (we track incidents per policy, not per time series).
-- A log-based incident stays open until `auto_close` has passed since the last matching entry.
+- A log-based incident stays open until `auto_close` has passed since the last matching entry
+  (of its combination of extracted values).
+- The 20 notifications a day are the policy's, shared by its combinations ("for each log-based
+  alerting policy"); the rate limit is each combination's.
 - A log-based metric writes one point a minute, and none for a minute without matching entries.
 """
 
@@ -43,7 +49,12 @@ from pace_infra.monitoring.evaluation.filters import (
     parse_metric_filter,
     resolve_terraform,
 )
-from pace_infra.monitoring.evaluation.logquery import LogFilter, parse_log_filter
+from pace_infra.monitoring.evaluation.logquery import (
+    Extractor,
+    LogFilter,
+    parse_extractor,
+    parse_log_filter,
+)
 from pace_infra.monitoring.evaluation.promql import PromQLCondition
 from pace_infra.monitoring.evaluation.series import LogEntry, TimeSeries, Unsupported
 
@@ -56,6 +67,11 @@ DAILY_LOG_NOTIFICATIONS = 20
 class LogMatch:
     name: str
     filter: LogFilter
+    label_extractors: tuple[tuple[str, Extractor], ...] = ()
+
+    def rule(self, entry: LogEntry) -> tuple[tuple[str, str], ...]:
+        """The entry's combination of extracted values: the rule it counts for."""
+        return tuple((key, extractor.value(entry)) for key, extractor in self.label_extractors)
 
 
 @dataclass
@@ -92,6 +108,7 @@ class Policy:
     log_metrics: Mapping[str, LogFilter]  # metric type -> filter, of the stack
     slos: Mapping[str, Slo]
     severity: str = ""
+    documentation: str = ""  # the markdown the incident carries
 
     @property
     def is_log_based(self) -> bool:
@@ -142,28 +159,40 @@ class Policy:
         period = self.rate_limit or 0
         close_after = self.auto_close or 7 * DAY
         incidents: list[tuple[int, int | None]] = []
-        notifications: list[int] = []
-        opened: int | None = None
-        last_entry = 0
+        notifications: list[int] = []  # the policy's, for the daily limit
+        rules: dict[tuple, _Rule] = {}
         for entry in entries:
             t = entry.time
-            if opened is not None and t - last_entry >= close_after:
-                incidents.append((opened, last_entry + close_after))
-                opened = None
-            allowed = (not notifications or t - notifications[-1] >= period) and sum(
+            rule = rules.setdefault(condition.rule(entry), _Rule())
+            if rule.opened is not None and t - rule.last_entry >= close_after:
+                incidents.append((rule.opened, rule.last_entry + close_after))
+                rule.opened = None
+            allowed = (rule.notified is None or t - rule.notified >= period) and sum(
                 n > t - DAY for n in notifications
             ) < DAILY_LOG_NOTIFICATIONS
-            if opened is None:
+            if rule.opened is None:
                 if not allowed:
                     continue  # no incident is created over the limit
-                opened = t
+                rule.opened = t
             if allowed:
                 notifications.append(t)
-            last_entry = t
-        if opened is not None:
-            closes = last_entry + close_after
-            incidents.append((opened, closes if closes <= observations.end else None))
-        return Outcome(tuple(incidents), tuple(notifications))
+                rule.notified = t
+            rule.last_entry = t
+        for rule in rules.values():
+            if rule.opened is not None:
+                closes = rule.last_entry + close_after
+                incidents.append((rule.opened, closes if closes <= observations.end else None))
+        return Outcome(tuple(sorted(incidents, key=lambda i: i[0])), tuple(notifications))
+
+
+@dataclass
+class _Rule:
+    """One combination of extracted values of a matched-log condition: its open incident, its
+    last matching entry and its last notification."""
+
+    opened: int | None = None
+    last_entry: int = 0
+    notified: int | None = None
 
 
 def derive_log_metrics(
@@ -275,6 +304,13 @@ def _slos(stack: _Stack) -> dict[str, Slo]:
     return out
 
 
+def _block(value: Mapping | Sequence[Mapping] | None) -> Mapping:
+    """A nested block as cdktf writes it: an object, or a list of one."""
+    if isinstance(value, Sequence):
+        return value[0] if value else {}
+    return value or {}
+
+
 def _trigger(block: Mapping) -> tuple[int | None, float | None]:
     trigger = block.get("trigger") or {}
     if isinstance(trigger, list):
@@ -314,9 +350,11 @@ def _condition(stack: _Stack, block: Mapping) -> Threshold | Absence | LogMatch 
         )
     if "condition_matched_log" in block:
         c = block["condition_matched_log"]
-        if c.get("label_extractors"):
-            raise Unsupported("label extractors in a matched-log condition")
-        return LogMatch(name, parse_log_filter(stack.text(c["filter"])))
+        extractors = tuple(
+            (key, parse_extractor(stack.text(text)))
+            for key, text in sorted((c.get("label_extractors") or {}).items())
+        )
+        return LogMatch(name, parse_log_filter(stack.text(c["filter"])), extractors)
     if "condition_prometheus_query_language" in block:
         c = block["condition_prometheus_query_language"]
         return PromQLCondition(
@@ -328,8 +366,10 @@ def _condition(stack: _Stack, block: Mapping) -> Threshold | Absence | LogMatch 
     raise Unsupported(f"the condition type of {name!r} ({sorted(block)})")
 
 
-def load_policies(document: Mapping) -> list[Policy]:
-    """Every alert policy of one synthesized monitoring stack (its parsed cdk.tf.json)."""
+def load_policies(document: Mapping, refused: dict[str, str] | None = None) -> list[Policy]:
+    """Every alert policy of one synthesized monitoring stack (its parsed cdk.tf.json). A policy
+    the evaluator refuses raises Unsupported, or, given `refused`, is left out and recorded
+    there (its key -> what was refused)."""
     stack = _Stack(document)
     log_metrics = {
         f"logging.googleapis.com/user/{m['name']}": parse_log_filter(stack.text(m["filter"]))
@@ -346,16 +386,25 @@ def load_policies(document: Mapping) -> list[Policy]:
         combiner = resource.get("combiner", "OR")
         if combiner not in ("AND", "OR"):
             raise Unsupported(f"the combiner {combiner}")
+        key = path.rsplit("/", 1)[-1]
+        try:
+            conditions = [_condition(stack, c) for c in resource["conditions"]]
+        except Unsupported as error:
+            if refused is None:
+                raise
+            refused[key] = str(error)
+            continue
         policy = Policy(
-            key=path.rsplit("/", 1)[-1],
+            key=key,
             display_name=resource.get("display_name", ""),
             combiner=combiner,
-            conditions=[_condition(stack, c) for c in resource["conditions"]],
+            conditions=conditions,
             auto_close=parse_duration(strategy["auto_close"]) if "auto_close" in strategy else None,
             rate_limit=parse_duration(rate_limit) if rate_limit else None,
             log_metrics=log_metrics,
             slos=slos,
             severity=resource.get("severity", ""),
+            documentation=_block(resource.get("documentation")).get("content", ""),
         )
         if policy.is_log_based and len(policy.conditions) > 1:
             raise Unsupported("a matched-log condition beside other conditions")

@@ -5,15 +5,38 @@ expression is evaluated at the current time, and all resultant time series becom
 alerts"; "Alerts are considered firing once their PromQL expression was evaluated to be "true"
 for this long" (`duration`, default zero). A series that leaves the result stops firing.
 
-PromQL (https://prometheus.io/docs/prometheus/latest/querying/basics/ and .../operators/):
-instant selectors `name{l="v", l!="v", l=~"re", l!~"re"}` take the latest sample within the
-5-minute lookback; range functions over `[d]`: `rate`, `increase` (counter resets handled),
-`max_over_time`, `min_over_time`, `avg_over_time`, `sum_over_time`, `count_over_time`,
-`last_over_time`; aggregations `sum`, `min`, `max`, `avg`, `count` with `by`/`without`; binary
-`+ - * /` and comparisons `> < >= <= == !=` (a comparison filters: "drop all ... for which the
-comparison is false"), vector to scalar or one-to-one vector to vector with `on`/`ignoring`;
-`and`, `or`, `unless`. Anything else (offset, @, subqueries, group_left/right, `bool`, other
-functions) raises Unsupported.
+PromQL (https://prometheus.io/docs/prometheus/latest/querying/basics/, .../operators/ and
+.../functions/):
+- instant selectors `name{l="v", l!="v", l=~"re", l!~"re"}` (regex matchers "are fully
+  anchored") take the latest sample within the 5-minute lookback ("the latest sample ... within
+  a 5-minute lookback window"); Cloud Monitoring has no staleness markers (Managed Service for
+  Prometheus, "PromQL compatibility": "Staleness is not supported in the Monarch backend"), so a
+  series that stops being scraped stays visible for those 5 minutes, whatever the reason;
+- the `offset` modifier "allows changing the time offset for individual instant and range
+  vectors": `x offset 15m` is `x` evaluated 15 minutes earlier, `f(x[5m] offset 15m)` likewise;
+- range functions over `[d]`: `rate`, `increase` (counter resets handled), `max_over_time`,
+  `min_over_time`, `avg_over_time`, `sum_over_time`, `count_over_time`, `last_over_time`, and
+  `absent_over_time`, which "returns an empty vector if the range vector passed to it has any
+  elements ... and a 1-element vector with the value 1 if the range vector passed to it has no
+  elements"; `absent(v)` likewise of an instant vector. Their one element's labels are the
+  argument selector's equality matchers (the docs' examples: `absent(nonexistent{job="myjob",
+  instance=~".*"})` => `{job="myjob"}`, `absent(sum(nonexistent{job="myjob"}))` => `{}`);
+  a label matched twice or also by another matcher is left out, as Prometheus's
+  `createLabelsForAbsentFunction` (promql/functions.go) does;
+- aggregations `sum`, `min`, `max`, `avg`, `count` with `by`/`without`; binary `+ - * /` and
+  comparisons `> < >= <= == !=` (a comparison filters: "drop all ... for which the comparison is
+  false"), vector to scalar or one-to-one vector to vector with `on`/`ignoring`;
+- `and`, `or`, `unless`: "vector1 or vector2 results in a vector that contains all original
+  elements (label sets + values) of vector1 and additionally all elements of vector2 which do
+  not have matching label sets in vector1", so `or` joins vectors of different label sets;
+  "vector1 unless vector2 results in a vector consisting of the elements of vector1 for which
+  there are no elements in vector2 with exactly matching label sets" (the metric name aside).
+Anything else (`@`, negative offsets, subqueries, group_left/right, `bool`, other functions)
+raises Unsupported.
+
+The condition's `evaluation_interval` ("How often this rule should be evaluated", a multiple of
+30 s, default 30 s): an interval longer than the policy's one-minute step is honoured (the
+condition keeps its last state between evaluations); 30 s is evaluated every step.
 
 Metric names (https://cloud.google.com/stackdriver/docs/managed-prometheus/promql): a Managed
 Prometheus metric `prometheus.googleapis.com/NAME/KIND` is `NAME`; a Cloud Monitoring metric
@@ -31,16 +54,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from pace_infra.monitoring.evaluation.filters import parse_duration
 from pace_infra.monitoring.evaluation.series import TimeSeries, Unsupported
 
 LOOKBACK = 300
 Labels = frozenset[tuple[str, str]]
 Vector = dict[Labels, float]
 
+_UNIT = r"(?:\d+[smhdw])+"
 _TOKEN = re.compile(
-    r'\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<dur>\[\d+[smhd]\])'
-    r"|(?P<op>=~|!~|>=|<=|==|!=|[-+*/<>(){},=])|(?P<id>[A-Za-z_:][\w:]*))"
+    rf"\s*(?:(?P<bare>{_UNIT})(?![\w.])|(?P<num>\d+(?:\.\d+)?)"
+    r'|(?P<str>"(?:[^"\\]|\\.)*")'
+    rf"|(?P<dur>\[{_UNIT}\])"
+    r"|(?P<op>=~|!~|>=|<=|==|!=|[-+*/<>(){},=@])|(?P<id>[A-Za-z_:][\w:]*))"
 )
 _RANGE_FUNCS = {
     "rate",
@@ -51,9 +76,21 @@ _RANGE_FUNCS = {
     "sum_over_time",
     "count_over_time",
     "last_over_time",
+    "absent_over_time",
 }
 _AGGS = {"sum", "min", "max", "avg", "count"}
 _CMP = {">", "<", ">=", "<=", "==", "!="}
+
+
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def duration(text: str) -> int:
+    """A PromQL duration (`15m`, `8d`, `1h30m`) in seconds."""
+    parts = re.findall(r"(\d+)([smhdw])", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise Unsupported(f"PromQL: the duration {text!r}")
+    return sum(int(n) * _SECONDS[u] for n, u in parts)
 
 
 def promql_name(series: TimeSeries) -> str:
@@ -161,6 +198,12 @@ class _Parser:
             if self.peek() in ("by", "without"):
                 grouping = (self.take(), self.label_list())
             return ("agg", op, grouping, inner)
+        if token == "absent":
+            self.take()
+            self.take("(")
+            inner = self.expr()
+            self.take(")")
+            return ("absent", inner)
         if token in _RANGE_FUNCS:
             func = self.take()
             self.take("(")
@@ -168,16 +211,30 @@ class _Parser:
             rng = self.take()
             if not rng.startswith("["):
                 raise Unsupported("PromQL: a range function without a range selector")
+            seconds = duration(rng[1:-1])
+            selector = self.modifiers(selector)
             self.take(")")
-            return ("range", func, selector, parse_duration(rng[1:-1]))
+            return ("range", func, selector, seconds)
         if token == "{" or re.fullmatch(r"[A-Za-z_:][\w:]*", token):
             node = self.selector()
-            if self.peek() and self.peek().startswith("["):
+            if self.peek() and self.peek().startswith("["):  # type: ignore[union-attr]
                 raise Unsupported("PromQL: a range vector outside a range function")
-            if self.peek() in ("offset", "@"):
-                raise Unsupported("PromQL: offset and @ modifiers")
-            return node
+            return self.modifiers(node)
         raise Unsupported(f"PromQL: {token}")
+
+    def modifiers(self, selector: tuple) -> tuple:
+        """`offset <duration>` after a selector (or its range); `@` is refused."""
+        if self.peek() == "@":
+            raise Unsupported("PromQL: the @ modifier")
+        if self.peek() != "offset":
+            return selector
+        self.take()
+        text = self.take()
+        if text == "-":
+            raise Unsupported("PromQL: a negative offset")
+        if self.peek() == "@":
+            raise Unsupported("PromQL: the @ modifier")
+        return ("sel", selector[1], duration(text))
 
     def selector(self) -> tuple:
         matchers: list[tuple[str, str, str]] = []
@@ -196,7 +253,7 @@ class _Parser:
                 if self.peek() == ",":
                     self.take()
             self.take("}")
-        return ("sel", tuple(matchers))
+        return ("sel", tuple(matchers), 0)
 
 
 def parse(query: str) -> tuple:
@@ -232,8 +289,31 @@ def selects(node: tuple, series: TimeSeries) -> bool:
     return any(
         selects(child, series)
         for child in node[1:]
-        if isinstance(child, tuple) and child and child[0] in ("sel", "range", "agg", "bin")
+        if isinstance(child, tuple)
+        and child
+        and child[0] in ("sel", "range", "agg", "bin", "absent")
     )
+
+
+def absent_labels(node: tuple) -> Labels:
+    """The labels of absent()'s one element: a selector's equality matchers, less any label that
+    is matched twice or by another kind of matcher (Prometheus, createLabelsForAbsentFunction);
+    nothing for any other expression."""
+    if node[0] == "range":
+        node = node[2]
+    if node[0] != "sel":
+        return frozenset()
+    labels: dict[str, str] = {}
+    has: set[str] = set()  # Prometheus's `has` map, in its order of matchers
+    for label, op, value in node[1]:
+        if label == "__name__":
+            continue
+        if op == "=" and label not in has:
+            labels[label] = value
+            has.add(label)
+        else:
+            labels.pop(label, None)
+    return frozenset(labels.items())
 
 
 def _selected(matchers: Sequence[tuple[str, str, str]], labels: Labels) -> bool:
@@ -288,19 +368,30 @@ def evaluate(node: tuple, series: Sequence[TimeSeries], at: int) -> Vector | flo
     kind = node[0]
     if kind == "num":
         return node[1]
+    if kind == "absent":
+        inner = evaluate(node[1], series, at)
+        if not isinstance(inner, dict):
+            raise Unsupported("PromQL: absent() of a scalar")
+        return {} if inner else {absent_labels(node[1]): 1.0}
     if kind in ("sel", "range"):
-        matchers = node[1] if kind == "sel" else node[2][1]
+        selector = node if kind == "sel" else node[2]
+        matchers, t = selector[1], at - selector[2]  # the offset moves the evaluation time
         out: Vector = {}
+        if kind == "range" and node[1] == "absent_over_time":
+            present = any(
+                s.window(t - node[3], t) for s in series if _selected(matchers, _labels(s))
+            )
+            return {} if present else {absent_labels(selector): 1.0}
         for s in series:
             labels = _labels(s)
             if not _selected(matchers, labels):
                 continue
             if kind == "sel":
-                points = s.window(at - LOOKBACK, at)
+                points = s.window(t - LOOKBACK, t)
                 if points:
                     out[labels] = float(points[-1][1])  # type: ignore[arg-type]
             else:
-                value = _range(node[1], s.window(at - node[3], at), node[3])  # type: ignore[arg-type]
+                value = _range(node[1], s.window(t - node[3], t), node[3])  # type: ignore[arg-type]
                 if value is not None:
                     out[frozenset(kv for kv in labels if kv[0] != "__name__")] = value
         return out
@@ -381,18 +472,24 @@ class PromQLCondition:
     duration: int = 0
     evaluation_interval: int = 30
     _pending: dict[Labels, int] = field(default_factory=dict, repr=False)
+    _evaluated: tuple[int, bool] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._ast = parse(self.query)
-        if self.evaluation_interval % 30:
-            raise Unsupported("an evaluation interval that is not a multiple of 30 s")
+        if self.evaluation_interval <= 0 or self.evaluation_interval % 30:
+            raise Unsupported("an evaluation interval that is not a positive multiple of 30 s")
 
     def reset(self) -> None:
         self._pending.clear()
+        self._evaluated = None
 
     def step(self, series: Sequence[TimeSeries], slos: Mapping, at: int) -> bool:
+        if self._evaluated is not None and at - self._evaluated[0] < self.evaluation_interval:
+            return self._evaluated[1]  # not due yet: the last evaluation stands
         result = evaluate(self._ast, series, at)
         if not isinstance(result, dict):
             raise Unsupported("PromQL: an alert expression that is a scalar")
         self._pending = {labels: self._pending.get(labels, at) for labels in result}
-        return any(at - since >= self.duration for since in self._pending.values())
+        firing = any(at - since >= self.duration for since in self._pending.values())
+        self._evaluated = (at, firing)
+        return firing

@@ -156,7 +156,8 @@ SEVERITIES = (
 
 @dataclass(frozen=True)
 class LogEntry:
-    """A Cloud Logging entry: a monitored resource, a severity and a text or JSON payload."""
+    """A Cloud Logging entry: a monitored resource, a severity and a text, JSON or proto payload
+    (`proto_payload`: an audit log's AuditLog, as Logging shows it in JSON)."""
 
     time: int
     resource_type: str
@@ -165,6 +166,7 @@ class LogEntry:
     text_payload: str | None = None
     json_payload: Mapping[str, object] | None = None
     log_name: str = ""
+    proto_payload: Mapping[str, object] | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

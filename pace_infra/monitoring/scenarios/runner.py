@@ -2,7 +2,7 @@
 
 One line per policy and environment, a summary line per environment (`<env>: N policies, M
 scenarios, all as expected`), then the same summary of the whole run. A policy without a failure
-scenario and a normal-operation scenario fails the run.
+scenario and a normal-operation scenario fails the run, as does one the evaluator refuses.
 """
 
 from __future__ import annotations
@@ -60,7 +60,13 @@ def run_all(stacks: Mapping[str, Mapping], scenarios: Sequence[Scenario]) -> Rep
     )
     for env in envs:
         mine = Report()
-        for policy in load_policies(stacks[f"{env}-monitoring"]):
+        refused: dict[str, str] = {}
+        policies = load_policies(stacks[f"{env}-monitoring"], refused)
+        for key, error in sorted(refused.items()):
+            mine.policies += 1
+            mine.failed += 1
+            report.lines.append(f"FAIL {env}/{key}: cannot evaluate: {error}")
+        for policy in policies:
             results, missing = run_policy(policy, env, stacks, scenarios)
             mine.policies += 1
             mine.scenarios += len(results)

@@ -3,7 +3,7 @@
 
 import pytest
 
-from pace_infra.monitoring.evaluation.logquery import LogId, parse_log_filter
+from pace_infra.monitoring.evaluation.logquery import LogId, parse_extractor, parse_log_filter
 from pace_infra.monitoring.evaluation.series import LogEntry, Unsupported
 
 
@@ -112,3 +112,34 @@ def test_what_is_not_implemented_is_refused():
             parse_log_filter(query)
     with pytest.raises(Unsupported):
         parse_log_filter("jsonPayload.obj=1").matches(_entry(obj={"a": 1}))
+
+
+def test_proto_payload_fields_of_an_audit_log():
+    # An audit log entry's AuditLog is its protoPayload; nested fields by dotted path, and a
+    # missing one fails equality but passes under NOT (the deploy identity's exclusions).
+    entry = LogEntry(0, "project", {}, "NOTICE", proto_payload={
+        "methodName": "SetIamPolicy",
+        "authenticationInfo": {"principalEmail": "alice@example.com"},
+        "serviceData": {"policyDelta": {"auditConfigDeltas": [{"action": "ADD"}]}},
+    })  # fmt: skip
+    assert parse_log_filter('protoPayload.methodName=~"[sS]etIamPolicy$"').matches(entry)
+    assert parse_log_filter("protoPayload.serviceData.policyDelta.auditConfigDeltas:*").matches(
+        entry
+    )
+    by = 'protoPayload.authenticationInfo.principalEmail="deploy@p.iam.gserviceaccount.com"'
+    assert parse_log_filter(f"NOT {by}").matches(entry)
+    anonymous = LogEntry(0, "project", {}, "NOTICE", proto_payload={"methodName": "x"})
+    assert parse_log_filter(f"NOT {by}").matches(anonymous)
+
+
+def test_extract_reads_a_field_and_an_absent_one_is_empty():
+    entry = LogEntry(
+        0, "project", {}, proto_payload={"authenticationInfo": {"principalEmail": "a"}}
+    )
+    assert (
+        parse_extractor("EXTRACT(protoPayload.authenticationInfo.principalEmail)").value(entry)
+        == "a"
+    )
+    assert parse_extractor("EXTRACT(protoPayload.methodName)").value(entry) == ""
+    with pytest.raises(Unsupported):
+        parse_extractor('REGEXP_EXTRACT(protoPayload.methodName, "(.*)")')

@@ -170,3 +170,74 @@ def test_evaluation_begins_after_the_history():
     series = [_gauge("a", {t: 5 if t <= 300 else 0 for t in range(60, 1201, 60)})]
     assert policy.evaluate(Observations(1200, series)).incidents == ((60, 360),)
     assert policy.evaluate(Observations(1200, series, begin=600)).incidents == ()
+
+
+def _audit(t: int, principal: str | None, method: str) -> LogEntry:
+    auth = {"principalEmail": principal} if principal else {}
+    return LogEntry(
+        t,
+        "project",
+        {"project_id": "p"},
+        "NOTICE",
+        proto_payload={"methodName": method, "authenticationInfo": auth},
+    )
+
+
+def _extracting_policy():
+    (policy,) = load_policies(
+        _stack(
+            {
+                "display_name": "m",
+                "condition_matched_log": {
+                    "filter": 'protoPayload.methodName:"SetIamPolicy"',
+                    "label_extractors": {
+                        "principal": "EXTRACT(protoPayload.authenticationInfo.principalEmail)",
+                        "method": "EXTRACT(protoPayload.methodName)",
+                    },
+                },
+            },
+            strategy={"auto_close": "1800s", "notification_rate_limit": {"period": "300s"}},
+        )
+    )
+    return policy
+
+
+def test_each_combination_of_extracted_values_is_its_own_rule():
+    # LogMatch.label_extractors: "Each combination of extracted values is treated as a
+    # separate rule for the purposes of triggering notifications": the rate limit is per
+    # combination, so a second person within the period is notified, the first one is not.
+    entries = [
+        _audit(0, "alice@x", "SetIamPolicy"),
+        _audit(60, "alice@x", "SetIamPolicy"),
+        _audit(120, "bob@x", "SetIamPolicy"),
+        _audit(180, "alice@x", "v1.SetIamPolicy"),
+        _audit(400, "alice@x", "SetIamPolicy"),
+    ]
+    outcome = _extracting_policy().evaluate(Observations(3600, logs=entries))
+    assert outcome.notifications == (0, 120, 180, 400)
+    assert [opened for opened, _ in outcome.incidents] == [0, 120, 180]
+    # without extractors the same entries are one rule: one notification per 5 minutes
+    plain = _log_policy()
+    x = [LogEntry(e.time, "k8s_pod", {}, json_payload={"reason": "X"}) for e in entries]
+    assert plain.evaluate(Observations(3600, logs=x)).notifications == (0, 400)
+
+
+def test_an_entry_without_the_extracted_field_is_the_empty_value_s_rule():
+    entries = [_audit(0, None, "SetIamPolicy"), _audit(60, "alice@x", "SetIamPolicy")]
+    outcome = _extracting_policy().evaluate(Observations(3600, logs=entries))
+    assert outcome.notifications == (0, 60)
+
+
+def test_a_label_extractor_other_than_extract_is_refused():
+    stack = _stack(
+        {
+            "display_name": "m",
+            "condition_matched_log": {
+                "filter": 'protoPayload.methodName="x"',
+                "label_extractors": {"p": 'REGEXP_EXTRACT(protoPayload.methodName, "(.*)")'},
+            },
+        },
+        strategy={"auto_close": "1800s", "notification_rate_limit": {"period": "300s"}},
+    )
+    with pytest.raises(Unsupported):
+        load_policies(stack)

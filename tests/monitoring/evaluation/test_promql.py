@@ -1,7 +1,9 @@
 import pytest
 
 from pace_infra.monitoring.evaluation.promql import (
+    LOOKBACK,
     PromQLCondition,
+    duration,
     equality_matchers,
     evaluate,
     parse,
@@ -59,7 +61,9 @@ def test_the_for_duration_makes_an_alert_pending_first():
 
 def test_unimplemented_promql_is_refused():
     for query in (
-        "rate(x[5m] offset 1h)",
+        "rate(x[5m] @ 100)",
+        "x offset -5m",
+        "max_over_time(x[1h:5m])",
         "x > bool 1",
         "histogram_quantile(0.9, x)",
         "x * on(a) group_left y",
@@ -132,3 +136,130 @@ def test_the_equality_matchers_of_a_query():
         "namespace": "pace-web",
         "reason": "CrashLoopBackOff",
     }
+
+
+# --- absent, absent_over_time, offset, unless, or, lookback ----------------------------------
+
+
+def _metric(metric: str, times: list[int], value: float = 1.0, **labels: str) -> TimeSeries:
+    return TimeSeries(
+        f"prometheus.googleapis.com/{metric}/gauge",
+        "prometheus_target",
+        "GAUGE",
+        {"namespace": "argocd"},
+        labels,
+        [(t, value) for t in times],
+    )
+
+
+def _labels(result) -> list[dict[str, str]]:
+    """The result's label sets, less the labels every series here carries."""
+    common = {"namespace", "monitored_resource", "__name__"}
+    return [{k: v for k, v in key if k not in common} for key in result]
+
+
+def test_absent_labels_come_from_the_equality_matchers_as_the_docs_examples_say():
+    # absent(nonexistent{job="myjob"}) => {job="myjob"};
+    # absent(nonexistent{job="myjob",instance=~".*"}) => {job="myjob"};
+    # absent(sum(nonexistent{job="myjob"})) => {}
+    assert evaluate(parse('absent(nonexistent{job="myjob"})'), [], 600) == {
+        frozenset({("job", "myjob")}): 1.0
+    }
+    assert evaluate(parse('absent(nonexistent{job="myjob",instance=~".*"})'), [], 600) == {
+        frozenset({("job", "myjob")}): 1.0
+    }
+    assert evaluate(parse('absent(sum(nonexistent{job="myjob"}))'), [], 600) == {frozenset(): 1.0}
+    # "returns an empty vector if the vector passed to it has any elements"
+    present = [_metric("up", [540], job="myjob")]
+    assert evaluate(parse('absent(up{job="myjob"})'), present, 600) == {}
+    # Prometheus (createLabelsForAbsentFunction): a label matched twice is left out.
+    assert evaluate(parse('absent(x{job="a",job="b",foo="bar"})'), [], 600) == {
+        frozenset({("foo", "bar")}): 1.0
+    }
+
+
+def test_absent_sees_a_series_for_the_5_minute_lookback_after_its_last_sample():
+    # An instant selector takes the latest sample of the last 5 minutes, and Cloud Monitoring
+    # has no staleness markers ("Staleness is not supported in the Monarch backend"): a
+    # series whose scrapes stop is present for 5 minutes after its last sample.
+    series = [_metric("argocd_app_info", list(range(30, 601, 30)))]
+    query = parse("absent(argocd_app_info)")
+    assert LOOKBACK == 300
+    assert evaluate(query, series, 600 + 299) == {}
+    assert evaluate(query, series, 600 + 300) == {frozenset(): 1.0}
+
+
+def test_absent_over_time_is_empty_while_the_range_holds_a_sample():
+    # absent_over_time(nonexistent{job="myjob"}[1h]) => {job="myjob"}, and "an empty vector if
+    # the range vector passed to it has any elements".
+    query = parse('absent_over_time(x{job="myjob",instance=~".*"}[1h])')
+    series = [_metric("x", [1000], job="myjob", instance="i")]
+    assert evaluate(query, series, 1000 + 3599) == {}
+    assert evaluate(query, series, 1000 + 3600) == {frozenset({("job", "myjob")}): 1.0}
+    assert evaluate(query, [], 10) == {frozenset({("job", "myjob")}): 1.0}
+
+
+def test_max_over_time_reads_a_range_of_days():
+    query = parse("max_over_time(x[8d]) > 3600")
+    day = 86400
+    series = [_metric("x", [day, 8 * day], 4000.0, i="a"), _metric("x", [2 * day], 1500.0, i="b")]
+    assert _labels(evaluate(query, series, 8 * day)) == [{"i": "a"}]
+    assert evaluate(query, series, 9 * day) != {}  # the 8th day's sample
+    assert evaluate(query, series, 16 * day) == {}
+
+
+def test_offset_evaluates_a_selector_earlier():
+    # "the following expression returns the value of http_requests_total 5 minutes in the past
+    # relative to the current query evaluation time: http_requests_total offset 5m"
+    series = [_metric("x", [60], 1.0), _metric("y", [600], 2.0)]
+    assert evaluate(parse("x offset 5m"), series, 360) != {}
+    assert evaluate(parse("x offset 10m"), series, 360) == {}
+    assert list(evaluate(parse("max_over_time(y[1m] offset 1m)"), series, 660).values()) == [2.0]
+    assert evaluate(parse("max_over_time(y[1m] offset 1m)"), series, 600) == {}
+    assert duration("1h30m") == 5400
+
+
+def test_unless_keeps_the_left_series_without_a_match_so_a_new_series_shows_for_the_offset():
+    # "vector1 unless vector2 results in a vector consisting of the elements of vector1 for
+    # which there are no elements in vector2 with exactly matching label sets"
+    query = parse(
+        'count by (name) (x{phase=~"Error|Failed"} unless x{phase=~"Error|Failed"} offset 15m)'
+    )
+    old = _metric("x", list(range(30, 7200, 30)), name="web", phase="Failed")
+    new = _metric("x", list(range(3600, 7200, 30)), name="ai", phase="Error")
+    assert _labels(evaluate(query, [old, new], 3600)) == [{"name": "ai"}]
+    assert _labels(evaluate(query, [old, new], 3600 + 899)) == [{"name": "ai"}]
+    assert evaluate(query, [old, new], 3600 + 900) == {}
+
+
+def test_or_joins_vectors_of_different_label_sets():
+    # "vector1 or vector2 results in a vector that contains all original elements (label sets
+    # + values) of vector1 and additionally all elements of vector2 which do not have matching
+    # label sets in vector1"
+    series = [_metric("x", [60], 5000.0, i="a")]
+    query = parse('absent_over_time(x{i="b"}[8d]) or max_over_time(x{i=~"a|b"}[8d]) > 3600')
+    result = evaluate(query, series, 120)
+    assert [dict(k) for k in result] == [
+        {"i": "b"},
+        {"namespace": "argocd", "monitored_resource": "prometheus_target", "i": "a"},
+    ]
+
+
+def test_an_evaluation_interval_longer_than_a_step_holds_the_last_evaluation():
+    # evaluation_interval: "How often this rule should be evaluated"
+    condition = PromQLCondition("x", "x > 0", evaluation_interval=300)
+    series = [_metric("x", [400])]
+    states = [condition.step(series, {}, t) for t in range(60, 1201, 60)]
+    # evaluated at 60 (no data), then at 360 (none yet), 660 (the sample at 400), 960
+    assert states.index(True) == 10  # 660 s
+    assert states[9] is False  # 600 s: the 360 s evaluation stands
+    with pytest.raises(Unsupported):
+        PromQLCondition("x", "x > 0", evaluation_interval=45)
+
+
+def test_regex_matchers_are_fully_anchored():
+    # "Regex matches are fully anchored. A match of env=~"foo" is treated as env=~"^foo$"."
+    series = [_metric("x", [60], phase=p) for p in ("Error", "Failed", "FailedOver", "Succeeded")]
+    result = evaluate(parse('x{phase=~"Error|Failed"}'), series, 60)
+    assert sorted(_labels(result), key=str) == [{"phase": "Error"}, {"phase": "Failed"}]
+    assert len(evaluate(parse('x{phase!~"Error|Failed"}'), series, 60)) == 2

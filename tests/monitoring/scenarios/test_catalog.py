@@ -61,13 +61,11 @@ def _watched(policy, condition, series) -> bool:
     if isinstance(condition, PromQLCondition):
         if selects(parse(condition.query), series):
             return True
-        # The metric and namespace the query reads; its other matchers (a waiting reason) are
-        # what a normal scenario may show it telling apart.
+        # The metric (and namespace) the query reads; its other matchers (a waiting reason, an
+        # Application's health) are what a normal scenario may show it telling apart.
         namespace = equality_matchers(parse(condition.query)).get("namespace")
-        return (
-            namespace is not None
-            and promql_name(series) in condition.query
-            and series.resource_labels.get("namespace") == namespace
+        return promql_name(series) in condition.query and (
+            namespace is None or series.resource_labels.get("namespace") == namespace
         )
     flt = condition.filter
     if hasattr(flt, "matches"):

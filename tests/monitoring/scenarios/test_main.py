@@ -25,3 +25,10 @@ def test_a_run_prints_one_line_per_policy_and_the_summary(synth_dir, stacks, cap
         line for line in lines if line.startswith("FAIL")
     ]
     assert code == 0
+
+
+def test_markdown_writes_the_reference_instead_of_running(synth_dir, tmp_path, capsys):
+    target = tmp_path / "alert-scenarios.md"
+    assert main(["--markdown", str(target), str(synth_dir)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("# Alert scenarios")
+    assert capsys.readouterr().out.strip() == f"wrote {target}"

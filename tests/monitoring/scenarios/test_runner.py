@@ -73,3 +73,19 @@ def test_a_policy_without_a_failure_scenario_fails_the_run():
 def test_a_scenario_not_as_expected_is_reported_with_what_happened():
     report = run_all(STACK, [FAILURE, Scenario("hot too", "normal", "hot", _run(5, None))])
     assert not report.ok and "normal 'hot too': opened at +1m" in report.lines[0]
+
+
+def test_a_policy_the_evaluator_refuses_fails_the_run_with_what_was_refused():
+    stack = {"env-monitoring": {"resource": {"google_monitoring_alert_policy": {
+        **STACK["env-monitoring"]["resource"]["google_monitoring_alert_policy"],
+        "b": {
+            "//": {"metadata": {"path": "env-monitoring/alerting/mql"}},
+            "combiner": "OR",
+            "conditions": [{"display_name": "m",
+                            "condition_monitoring_query_language": {"query": "fetch x"}}],
+        },
+    }}}}  # fmt: skip
+    report = run_all(stack, [FAILURE, NORMAL])
+    assert not report.ok
+    assert report.lines[0].startswith("FAIL env/mql: cannot evaluate: ")
+    assert report.lines[-1] == "2 policies, 2 scenarios, 1 not as expected"
