@@ -13,7 +13,8 @@ from pace_infra.config.checks import CRON, require
 from pace_infra.regions import GCP_REGIONS
 
 
-def _off_reason_rules(enabled: bool, off_reason: str | None) -> None:
+def _job_rules(enabled: bool, off_reason: str | None, schedule: str) -> None:
+    """What a scheduled database job's common fields must hold."""
     # A reason beside `enabled: true` would say something that is not so.
     require(
         enabled or off_reason is None or bool(off_reason.strip()),
@@ -21,6 +22,9 @@ def _off_reason_rules(enabled: bool, off_reason: str | None) -> None:
         "must not be empty",
     )
     require(not (enabled and off_reason), "off_reason", "is only for enabled: false")
+    require(
+        bool(CRON.match(schedule)), "schedule", "must be a 5-field cron schedule (unix-cron, UTC)"
+    )
 
 
 @dataclass(frozen=True)
@@ -48,12 +52,7 @@ class LogicalExports:
     lock_retention: bool = True
 
     def __post_init__(self) -> None:
-        _off_reason_rules(self.enabled, self.off_reason)
-        require(
-            bool(CRON.match(self.schedule)),
-            "schedule",
-            "must be a 5-field cron schedule (unix-cron, UTC)",
-        )
+        _job_rules(self.enabled, self.off_reason, self.schedule)
         require(7 <= self.retention_days <= 3650, "retention_days", "must be from 7 to 3650")
         region = self.bucket_region
         require(
@@ -81,11 +80,6 @@ class RestoreDrill:
     stale_after_days: int = 8
 
     def __post_init__(self) -> None:
-        _off_reason_rules(self.enabled, self.off_reason)
-        require(
-            bool(CRON.match(self.schedule)),
-            "schedule",
-            "must be a 5-field cron schedule (unix-cron, UTC)",
-        )
+        _job_rules(self.enabled, self.off_reason, self.schedule)
         require(10 <= self.rto_minutes <= 1440, "rto_minutes", "must be from 10 to 1440")
         require(2 <= self.stale_after_days <= 35, "stale_after_days", "must be from 2 to 35")

@@ -4,8 +4,6 @@ once, a controller restart, a controller gone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.scenarios.argocd import (
     Application,
@@ -15,12 +13,8 @@ from pace_infra.monitoring.scenarios.argocd import (
     failing_sync,
     metrics_api_gap,
 )
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.model import HOUR, MIN, Build, Context, Run, Scenario
 from pace_infra.names import namespace
-
-MIN = 60
-HOUR = 3600
-Build = Callable[[Context], Run]
 
 
 def _apps() -> tuple[Application, Application]:

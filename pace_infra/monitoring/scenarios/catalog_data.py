@@ -9,9 +9,7 @@ from collections.abc import Callable, Mapping
 from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.evaluation.series import Unsupported
 from pace_infra.monitoring.scenarios import cloudsql
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
-
-MIN, HOUR, DAY = 60, 3600, 86400
+from pace_infra.monitoring.scenarios.model import DAY, HOUR, MIN, Context, Run, Scenario
 
 
 def _database_id(ctx: Context) -> str:

@@ -3,8 +3,6 @@ looping, Deployments short of replicas, a Deployment with none available."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.evaluation.series import Unsupported
 from pace_infra.monitoring.scenarios import kube_state
@@ -14,20 +12,17 @@ from pace_infra.monitoring.scenarios.kubernetes import (
     crash_loop_backoffs,
     rolling_update,
 )
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
-from pace_infra.names import IMAGES, Workload, namespace
-
-MIN = 60
-HOUR = 3600
-Build = Callable[[Context], Run]
-
-
-def _workload(ctx: Context) -> Workload:
-    return "web" if ctx.policy.key.startswith("web") else "ai"
-
-
-def _namespace(ctx: Context) -> str:
-    return namespace(_workload(ctx))
+from pace_infra.monitoring.scenarios.model import (
+    HOUR,
+    MIN,
+    Build,
+    Context,
+    Run,
+    Scenario,
+    namespace_of,
+    workload_of,
+)
+from pace_infra.names import IMAGES
 
 
 def _deployment(ctx: Context) -> str:
@@ -35,7 +30,7 @@ def _deployment(ctx: Context) -> str:
     try:
         return ctx.promql_value("deployment")
     except Unsupported:  # a namespace-wide query names none
-        return IMAGES[_workload(ctx)][0]
+        return IMAGES[workload_of(ctx)][0]
 
 
 # --- crash loops (kube-state: the container's waiting reason) ---------------------------------
@@ -46,7 +41,7 @@ def _crash_loop(run_seconds: int) -> Build:
     at 01:10; kubelet restarts it after its back-off, waiting CrashLoopBackOff meanwhile."""
 
     def build(ctx: Context) -> Run:
-        ns, start, stop, end = _namespace(ctx), 10 * MIN, 70 * MIN, 80 * MIN
+        ns, start, stop, end = namespace_of(ctx), 10 * MIN, 70 * MIN, 80 * MIN
         waits = crash_loop_backoffs(start, stop, run_seconds)
         series = [kube_state.waiting(ns, f"{ns}-bad", "CrashLoopBackOff", waits, end)]
         return Run(Observations(end, series), (start, stop))
@@ -59,7 +54,7 @@ def _crashes(*exits: int) -> Build:
     runs fine."""
 
     def build(ctx: Context) -> Run:
-        ns, end = _namespace(ctx), 90 * MIN
+        ns, end = namespace_of(ctx), 90 * MIN
         waits = crash_backoffs(list(exits))
         series = [kube_state.waiting(ns, f"{ns}-0", "CrashLoopBackOff", waits, end)]
         return Run(Observations(end, series))
@@ -69,7 +64,7 @@ def _crashes(*exits: int) -> Build:
 
 def _rollout_waits(ctx: Context) -> Run:
     """A roll-out of 4 replicas: each new pod waits ContainerCreating for its first 15 s."""
-    ns, end = _namespace(ctx), 60 * MIN
+    ns, end = namespace_of(ctx), 60 * MIN
     series = [
         kube_state.waiting(ns, f"{ns}-{name}", "ContainerCreating", [(created, created + 15)], end)
         for name, created, _ in rolling_update(4, 10 * MIN)
@@ -84,7 +79,7 @@ def _replicas(
     ctx: Context, points: list[tuple[int, int, int]], end: int, failure: tuple[int, int] | None
 ) -> Run:
     series = kube_state.deployment(
-        _namespace(ctx),
+        namespace_of(ctx),
         _deployment(ctx),
         kube_state.stepwise([(t, float(d)) for t, d, _ in points]),
         kube_state.stepwise([(t, float(a)) for t, _, a in points]),

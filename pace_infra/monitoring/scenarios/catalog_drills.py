@@ -10,14 +10,11 @@ from collections.abc import Callable, Mapping
 
 from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.evaluation.series import Unsupported
-from pace_infra.monitoring.scenarios.drills import DAY, WEEK, duration_series, weekly
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.drills import WEEK, duration_series, weekly
+from pace_infra.monitoring.scenarios.model import DAY, HOUR, MIN, Context, Run, Scenario
 from pace_infra.names import RESTORE_DRILL_METRIC_LABEL
 
-HOUR = 3600
-MIN = 60
 IMPORT_GB = 300  # a bulk import: a customer's data migrated into the CRM
-Build = Callable[[Context], Run]
 
 
 def _instance(ctx: Context) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.evaluation.series import TimeSeries
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.model import DAY, HOUR, MIN, Context, Run, Scenario
 from pace_infra.monitoring.scenarios.traffic import (
     CHECKER_LOCATIONS,
     daily_rate,
@@ -22,7 +22,6 @@ from pace_infra.monitoring.scenarios.traffic import (
     uptime_checks,
 )
 
-MIN, HOUR, DAY = 60, 3600, 86400
 CRM_PEAK, AI_PEAK = 40.0, 4.0
 CRM_SLOW = 0.03
 CRM_ERRORS, AI_ERRORS = 0.001, 0.003

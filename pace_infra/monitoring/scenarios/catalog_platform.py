@@ -16,10 +16,8 @@ from pace_infra.monitoring.scenarios.kubernetes import (
     gauge,
     page_cache,
 )
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.model import HOUR, MIN, Context, Run, Scenario
 
-MIN = 60
-HOUR = 3600
 NAMESPACE = "pace-web"
 
 

@@ -15,14 +15,11 @@ from pace_infra.monitoring.evaluation.policy import Observations
 from pace_infra.monitoring.evaluation.series import LogEntry, Unsupported
 from pace_infra.monitoring.scenarios import audit
 from pace_infra.monitoring.scenarios.audit import Project
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.model import HOUR, MIN, Build, Context, Run, Scenario
 from pace_infra.names import EnvNames, service_account_email
 
-MIN = 60
-HOUR = 3600
 ALICE = "alice@pace.example"  # people: platform admins acting by hand
 BOB = "bob@pace.example"
-Build = Callable[[Context], Run]
 
 
 def _project(ctx: Context) -> Project:

@@ -16,11 +16,9 @@ from pace_infra.monitoring.scenarios.catalog_edge import (
     is_ai,
     world,
 )
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
+from pace_infra.monitoring.scenarios.model import DAY, HOUR, MIN, Build, Context, Run, Scenario
 
-MIN, HOUR, DAY = 60, 3600, 86400
 HISTORY = 3 * DAY
-Build = Callable[[Context], Run]
 # How soon the latency fast tier can open, by the SLO's arithmetic: the burn rate is the slow
 # share over the budget (1 - goal); with the 95 % goal at most 1 / 0.05 = 20x. The hour's burn
 # passes 14.4x after 60 * 14.4 / burn minutes of it: 48 minutes at 90 % slow (18x). A page

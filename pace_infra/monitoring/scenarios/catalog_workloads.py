@@ -18,21 +18,15 @@ from pace_infra.monitoring.scenarios.kubernetes import (
     memory_leak,
     page_cache,
 )
-from pace_infra.monitoring.scenarios.model import Context, Run, Scenario
-from pace_infra.names import Workload, namespace
-
-MIN = 60
-HOUR = 3600
-Build = Callable[[Context], Run]
-
-
-def _workload(ctx: Context) -> Workload:
-    return "web" if ctx.policy.key.startswith("web") else "ai"
-
-
-def _namespace(ctx: Context) -> str:
-    return namespace(_workload(ctx))
-
+from pace_infra.monitoring.scenarios.model import (
+    HOUR,
+    MIN,
+    Build,
+    Context,
+    Run,
+    Scenario,
+    namespace_of,
+)
 
 # --- container memory and CPU ---------------------------------------------------------------
 
@@ -51,7 +45,7 @@ def _memory(
 
 
 def _leak(ctx: Context) -> Run:
-    ns, end = _namespace(ctx), 100 * MIN
+    ns, end = namespace_of(ctx), 100 * MIN
     kills = memory_leak(0.4, 1.0, 0.5, 10 * MIN)
 
     def used(t: int) -> float:
@@ -64,7 +58,7 @@ def _leak(ctx: Context) -> Run:
 
 
 def _page_cache(ctx: Context) -> Run:
-    ns, end = _namespace(ctx), 8 * HOUR
+    ns, end = namespace_of(ctx), 8 * HOUR
     rss, cache = page_cache(0.4, 1.0, 0.15)
     series = [
         _memory(ns, f"{ns}-uploads", rss, end),
@@ -103,14 +97,14 @@ def _morning_ramp(ctx: Context) -> Run:
     """Traffic from the night floor to the day's peak in 40 minutes; HPA adds pods, the cluster
     autoscaler adds nodes for them."""
     end = 3 * HOUR
-    return Run(Observations(end, _cpu_series(_namespace(ctx), hpa(morning_ramp, end).cpu)))
+    return Run(Observations(end, _cpu_series(namespace_of(ctx), hpa(morning_ramp, end).cpu)))
 
 
 def _saturated(ctx: Context) -> Run:
     """Demand beyond what maxReplicas can serve: every pod at its CPU limit for an hour."""
     end = 2 * HOUR
     scaled = hpa(lambda t: 20.0 if 30 * MIN <= t < 90 * MIN else 4.0, end, max_replicas=12)
-    return Run(Observations(end, _cpu_series(_namespace(ctx), scaled.cpu)), (35 * MIN, 90 * MIN))
+    return Run(Observations(end, _cpu_series(namespace_of(ctx), scaled.cpu)), (35 * MIN, 90 * MIN))
 
 
 # --- error logs (the logging contract) ----------------------------------------------------------
@@ -136,7 +130,7 @@ def _pino_line(message: str) -> str:
 
 def _outage(line: Callable[[str], str]) -> Build:
     def build(ctx: Context) -> Run:
-        ns, end = _namespace(ctx), 90 * MIN
+        ns, end = namespace_of(ctx), 90 * MIN
 
         def make(t: int, i: int) -> list:
             return container_log_lines(
@@ -152,7 +146,7 @@ def _outage(line: Callable[[str], str]) -> Build:
 def _stack_trace(ctx: Context) -> Run:
     """A handled exception (a client's expired token), logged raw with its 25-line stack trace
     on stderr once a minute: one request a minute, nothing broken."""
-    ns, end = _namespace(ctx), 2 * HOUR
+    ns, end = namespace_of(ctx), 2 * HOUR
     trace = [
         "Error: jwt expired",
         *(f"    at frame{i} (/app/dist/server.js:{i}:7)" for i in range(24)),
@@ -165,7 +159,7 @@ def _stack_trace(ctx: Context) -> Run:
 
 
 def _quiet_night(ctx: Context) -> Run:
-    ns, end = _namespace(ctx), 6 * HOUR
+    ns, end = namespace_of(ctx), 6 * HOUR
 
     def make(t: int, i: int) -> list:
         line = _contract_line("client closed the connection")

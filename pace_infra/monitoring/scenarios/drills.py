@@ -22,9 +22,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pace_infra.monitoring.evaluation.series import TimeSeries
+from pace_infra.monitoring.scenarios.model import DAY
 from pace_infra.names import RESTORE_DRILL_METRIC, RESTORE_DRILL_METRIC_LABEL
 
-DAY = 86400
 WEEK = 7 * DAY
 SCHEDULE = 5 * 3600  # Mondays 05:00 UTC: day 0 of a scenario is a Monday
 CLONE_BASE = 600

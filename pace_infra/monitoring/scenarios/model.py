@@ -16,6 +16,7 @@ from pace_infra.monitoring.evaluation.filters import MetricFilter, SloSelector
 from pace_infra.monitoring.evaluation.policy import STEP, Observations, Outcome, Policy
 from pace_infra.monitoring.evaluation.promql import PromQLCondition, equality_matchers, parse
 from pace_infra.monitoring.evaluation.series import Unsupported
+from pace_infra.names import Workload, namespace
 
 Kind = Literal["failure", "normal"]
 
@@ -72,6 +73,22 @@ class Context:
 class Run:
     observations: Observations
     failure: tuple[int, int] | None = None  # (start, end) of the failure
+
+
+# How a catalog builds a scenario's series for one environment's policy.
+Build = Callable[[Context], Run]
+# Scenario time is in seconds.
+MIN, HOUR, DAY = 60, 3600, 86400
+
+
+def workload_of(ctx: Context) -> Workload:
+    """The system a web-* or ai-* policy watches."""
+    return "web" if ctx.policy.key.startswith("web") else "ai"
+
+
+def namespace_of(ctx: Context) -> str:
+    """The namespace of the system a web-* or ai-* policy watches."""
+    return namespace(workload_of(ctx))
 
 
 @dataclass(frozen=True)
