@@ -23,7 +23,10 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("GNUPGHOME", str(tmp_path / "gnupg"))
     (tmp_path / "gnupg").mkdir(mode=0o700)
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
-    return tmp_path
+    yield tmp_path
+    # gpg starts an agent per keyring, which outlives the test unless told to stop.
+    for keyring in {p.parent for p in tmp_path.rglob("pubring.kbx")}:
+        subprocess.run(["gpgconf", "--homedir", str(keyring), "--kill", "all"], check=False)
 
 
 def _new_key(home) -> tuple[str, str]:
