@@ -98,6 +98,11 @@ PACE_AI_DB = Database("pace-ai-db", "pace_ai", "ai")
 # labelled with the instance it cloned. The drill workflow writes it, the drill alert reads it.
 RESTORE_DRILL_METRIC = "custom.googleapis.com/pace/restore_drill/duration_seconds"
 RESTORE_DRILL_METRIC_LABEL = "source_instance"
+# The metric each logical export writes: one point (the value 1) per database whose export
+# succeeded, labelled with the instance exported. The export workflow writes it, the export alert
+# reads it.
+DATABASE_EXPORT_METRIC = "custom.googleapis.com/pace/database_export/completed"
+DATABASE_EXPORT_METRIC_LABEL = "source_instance"
 # Custom roles of the database jobs (created in the trust plane, granted to the jobs' accounts).
 EXPORTER_ROLE = "paceDatabaseExporter"
 DRILL_SOURCE_ROLE = "paceRestoreDrillSource"

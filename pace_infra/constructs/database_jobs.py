@@ -4,8 +4,8 @@ are the YAML files in pace_infra/workflows/.
 
 Each job has its own service account (what it may do is granted in the trust plane, see
 database_jobs_access.py), and Cloud Scheduler starts both as a third account that may only
-start workflows. Created here: the accounts, the workflows, the scheduler jobs and the drill's
-duration metric.
+start workflows. Created here: the accounts, the workflows, the scheduler jobs, the drill's
+duration metric and the export's completion metric.
 
 From the provider at v6.50.0 (checked by reading it):
 - google_workflows_workflow: `deletion_protection` defaults to true and is Terraform's own;
@@ -16,8 +16,8 @@ From the provider at v6.50.0 (checked by reading it):
   here all the same, so the token's scope is on the page. The job's account must be in the
   job's project, and whoever creates the job must be able to act as it.
 - google_monitoring_metric_descriptor: type, kinds and labels are ForceNew; defining it before
-  the first write lets the drill alert name it, and fixes its kind (a first write would
-  otherwise create it with whatever the write implies).
+  the first write lets the drill and export alerts name it, and fixes its kind (a first write
+  would otherwise create it with whatever the write implies).
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ class DatabaseJobsProps:
     allocated_ip_range: str
     metric_type: str  # the drill's duration metric
     metric_label: str  # its one label: the instance cloned
+    export_metric_type: str  # the export's completion metric
+    export_metric_label: str  # its one label: the instance exported
     exports: LogicalExports = field(default_factory=LogicalExports)
     restore_drill: RestoreDrill = field(default_factory=RestoreDrill)
     deletion_protection: bool = True
@@ -107,7 +109,8 @@ class DatabaseJobs(Construct):
 
     Handles: `export_account` and `drill_account` (emails, None where the job is off),
     `scheduler_account` (None where both are off), `accounts` (every job account's email: who
-    the deployer must be able to attach), `drilled` (instance names the drill clones).
+    the deployer must be able to attach), `drilled` (instance names the drill clones),
+    `exported` (instance names the export dumps).
     """
 
     def __init__(self, scope: Construct, id_: str, *, props: DatabaseJobsProps) -> None:
@@ -117,6 +120,7 @@ class DatabaseJobs(Construct):
         self.drill_account: str | None = None
         self.scheduler_account: str | None = None
         self.drilled: tuple[str, ...] = ()
+        self.exported: tuple[str, ...] = ()
         exports, drill = props.exports, props.restore_drill
         if not (exports.enabled or drill.enabled):
             self.accounts: tuple[str, ...] = ()
@@ -148,8 +152,27 @@ class DatabaseJobs(Construct):
                     ),
                     "PACE_EXPORT_BUCKET": props.export_bucket,
                     "PACE_EXPORT_TIMEOUT_SECONDS": str(OPERATION_TIMEOUT_SECONDS),
+                    "PACE_METRIC_TYPE": props.export_metric_type,
                 },
             )
+            MonitoringMetricDescriptor(
+                self,
+                "export-completed",
+                type=props.export_metric_type,
+                metric_kind="GAUGE",
+                value_type="INT64",
+                unit="1",
+                display_name="Logical export completed",
+                description="One point (1) per database whose logical export succeeded.",
+                labels=[
+                    MonitoringMetricDescriptorLabels(
+                        key=props.export_metric_label,
+                        value_type="STRING",
+                        description="The Cloud SQL instance exported.",
+                    )
+                ],
+            )
+            self.exported = tuple(t.instance for t in props.targets)
         if drill.enabled:
             self.drill_account = self._account(
                 "drill",

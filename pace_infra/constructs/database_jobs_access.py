@@ -5,7 +5,8 @@ hand-applied cicd stack; the accounts, workflows and schedules are the databases
 - The export account: `paceDatabaseExporter` (instances.export, instances.get) on the two
   instances only. Cloud SQL writes the dump as the instance's own service account, which gets
   object create on the exports bucket and nothing else (Cloud SQL, "Export and import using SQL
-  dump files": the instance's service account needs storage.objects.create).
+  dump files": the instance's service account needs storage.objects.create);
+  `monitoring.metricWriter` for its completion metric.
 - The drill account: `paceRestoreDrillSource` (instances.clone, instances.get) on the two
   instances only, and `paceRestoreDrillScratch` (instances.create, get, update, delete) on
   instances named with the scratch prefix only; `monitoring.metricWriter` for its duration.
@@ -113,6 +114,7 @@ class DatabaseJobsAccess(Construct):
                     role=EXPORT_WRITER,
                     member=f"serviceAccount:{email}",
                 )
+            self._grant("export-metric", props.export_account, METRIC_WRITER)
         if props.drill_account:
             account = props.drill_account
             self._grant(

@@ -20,6 +20,8 @@ from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import (
     PACE_AI_DB,
     PACE_DB,
+    DATABASE_EXPORT_METRIC,
+    DATABASE_EXPORT_METRIC_LABEL,
     RESTORE_DRILL_METRIC,
     RESTORE_DRILL_METRIC_LABEL,
     Database,
@@ -107,6 +109,8 @@ class DatabasesStack(PaceStack):
                 allocated_ip_range=network.psa_range_name,
                 metric_type=RESTORE_DRILL_METRIC,
                 metric_label=RESTORE_DRILL_METRIC_LABEL,
+                export_metric_type=DATABASE_EXPORT_METRIC,
+                export_metric_label=DATABASE_EXPORT_METRIC_LABEL,
                 exports=db.exports,
                 restore_drill=db.restore_drill,
                 deletion_protection=env.deletion_protection,

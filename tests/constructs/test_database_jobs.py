@@ -18,7 +18,7 @@ from pace_infra.constructs.database_jobs import (
     terraform_literal,
 )
 from pace_infra.workflows.sources import DATABASE_EXPORT, RESTORE_DRILL, source
-from tests.helpers import only, resources, synth_construct
+from tests.helpers import resources, synth_construct
 
 PROPS = DatabaseJobsProps(
     project_id="pace-t",
@@ -34,6 +34,8 @@ PROPS = DatabaseJobsProps(
     allocated_ip_range="pace-t-psa",
     metric_type="custom.googleapis.com/pace/restore_drill/duration_seconds",
     metric_label="source_instance",
+    export_metric_type="custom.googleapis.com/pace/database_export/completed",
+    export_metric_label="source_instance",
     exports=LogicalExports(schedule="7 1 * * *"),
     restore_drill=RestoreDrill(schedule="9 5 * * 2"),
     labels={"system": "data"},
@@ -119,8 +121,17 @@ def test_the_scheduler_starts_each_workflow_on_its_schedule_as_the_scheduler_acc
         }
 
 
+def _descriptor(doc: dict, metric_type: str) -> dict:
+    (found,) = [
+        m
+        for m in resources(doc, "google_monitoring_metric_descriptor").values()
+        if m["type"] == metric_type
+    ]
+    return found
+
+
 def test_the_drill_metric_is_defined_before_its_first_write(doc):
-    metric = only(doc, "google_monitoring_metric_descriptor")
+    metric = _descriptor(doc, PROPS.metric_type)
     assert (metric["type"], metric["metric_kind"], metric["value_type"], metric["unit"]) == (
         PROPS.metric_type,
         "GAUGE",
@@ -128,6 +139,30 @@ def test_the_drill_metric_is_defined_before_its_first_write(doc):
         "s",
     )
     assert [label["key"] for label in metric["labels"]] == ["source_instance"]
+
+
+def test_the_export_metric_is_defined_before_its_first_write(doc):
+    metric = _descriptor(doc, PROPS.export_metric_type)
+    assert (metric["metric_kind"], metric["value_type"]) == ("GAUGE", "INT64")
+    assert [label["key"] for label in metric["labels"]] == [PROPS.export_metric_label]
+    export = _workflow(doc, "pace-t-db-export")["user_env_vars"]
+    assert export["PACE_METRIC_TYPE"] == PROPS.export_metric_type
+
+
+def test_each_metric_exists_only_where_its_job_does():
+    for exports, drill, expected in (
+        (True, False, {PROPS.export_metric_type}),
+        (False, True, {PROPS.metric_type}),
+    ):
+        doc = _synth(
+            replace(
+                PROPS,
+                exports=LogicalExports(enabled=exports),
+                restore_drill=RestoreDrill(enabled=drill),
+            )
+        )
+        descriptors = resources(doc, "google_monitoring_metric_descriptor").values()
+        assert {m["type"] for m in descriptors} == expected
 
 
 def test_the_workflows_keep_terraforms_deletion_protection_where_asked(doc):
@@ -140,12 +175,11 @@ def test_the_workflows_keep_terraforms_deletion_protection_where_asked(doc):
     )
 
 
-def test_a_job_that_is_off_has_no_account_workflow_schedule_or_metric():
+def test_a_job_that_is_off_has_no_account_workflow_or_schedule():
     no_drill = _synth(replace(PROPS, restore_drill=RestoreDrill(enabled=False)))
     assert [w["name"] for w in resources(no_drill, "google_workflows_workflow").values()] == [
         "pace-t-db-export"
     ]
-    assert "google_monitoring_metric_descriptor" not in no_drill.get("resource", {})
     neither = _synth(
         replace(
             PROPS, exports=LogicalExports(enabled=False), restore_drill=RestoreDrill(enabled=False)
@@ -154,13 +188,18 @@ def test_a_job_that_is_off_has_no_account_workflow_schedule_or_metric():
     assert neither.get("resource", {}) == {}
 
 
-def test_the_handles_name_every_account_and_the_drilled_instances():
+def test_the_handles_name_every_account_and_the_drilled_and_exported_instances():
     def build(stack):
         jobs = DatabaseJobs(stack, "jobs", props=PROPS)
         assert len(jobs.accounts) == 3
-        assert jobs.drilled == ("pace-t-db", "pace-t-ai-db")
+        assert jobs.drilled == jobs.exported == ("pace-t-db", "pace-t-ai-db")
+
+    def build_without_exports(stack):
+        jobs = DatabaseJobs(stack, "jobs", props=replace(PROPS, exports=LogicalExports(False)))
+        assert jobs.exported == ()
 
     synth_construct(build)
+    synth_construct(build_without_exports)
 
 
 def test_a_workflow_expression_is_a_literal_for_terraform():

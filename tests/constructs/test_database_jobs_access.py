@@ -86,8 +86,12 @@ def test_every_connector_call_of_the_workflows_has_its_permission_listed():
 def test_the_exporter_holds_what_the_export_workflow_calls_and_nothing_more(doc):
     needed = {CALL_PERMISSIONS[c] for c in _calls(DATABASE_EXPORT)} | {OPERATION_READ}
     grants = _grants(doc, PROPS.export_account)
-    assert set(grants) == {"paceDatabaseExporter"}
-    assert set(grants["paceDatabaseExporter"]["permissions"]) == needed == set(EXPORTER_PERMISSIONS)
+    # The completion metric: metricWriter, unconditioned, as the drill's duration.
+    assert set(grants) == {"paceDatabaseExporter", "roles/monitoring.metricWriter"}
+    assert "condition" not in grants["roles/monitoring.metricWriter"]
+    held = set(grants["paceDatabaseExporter"]["permissions"]) | {"monitoring.timeSeries.create"}
+    assert held == needed
+    assert set(grants["paceDatabaseExporter"]["permissions"]) == set(EXPORTER_PERMISSIONS)
 
 
 def test_the_exporter_may_export_the_two_databases_and_read_operations_only(doc):

@@ -1,6 +1,7 @@
 """pace_infra/workflows/database_export.yaml, run offline against recorded Cloud SQL Admin
-answers (tests/workflows/emulator.py): one gzip SQL dump per database and run, never the same
-object twice, and a failed export neither stops the other nor goes unnoticed."""
+and Monitoring answers (tests/workflows/emulator.py): one gzip SQL dump per database and run,
+never the same object twice, one point of the export metric per database exported, and a failed
+export neither stops the other nor goes unnoticed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import json
 
 import pytest
 
+from pace_infra.names import DATABASE_EXPORT_METRIC, DATABASE_EXPORT_METRIC_LABEL
 from pace_infra.workflows.sources import DATABASE_EXPORT, source
 from tests.workflows.emulator import Clock, Execution, Recorded, WorkflowError, answer
 
@@ -19,8 +21,11 @@ ENV = {
     "PACE_EXPORTS": json.dumps([{"instance": i, "database": d} for i, d in TARGETS]),
     "PACE_EXPORT_BUCKET": BUCKET,
     "PACE_EXPORT_TIMEOUT_SECONDS": "21600",
+    "PACE_METRIC_TYPE": DATABASE_EXPORT_METRIC,
 }
 EXPORT = "googleapis.sqladmin.v1.instances.export"
+WRITE = "googleapis.monitoring.v3.projects.timeSeries.create"
+WRITTEN = [(0.5, answer("monitoring_time_series_create"))]
 
 
 def _operation() -> dict:
@@ -29,8 +34,10 @@ def _operation() -> dict:
     )
 
 
-def _run(answers: list, clock: Clock | None = None) -> tuple[Recorded, Execution, object]:
-    google = Recorded({EXPORT: answers}, clock=clock or Clock())
+def _run(
+    answers: list, clock: Clock | None = None, writes: list = WRITTEN
+) -> tuple[Recorded, Execution, object]:
+    google = Recorded({EXPORT: answers, WRITE: writes}, clock=clock or Clock())
     execution = Execution(source(DATABASE_EXPORT), ENV, google)
     try:
         return google, execution, execution.run()
@@ -76,3 +83,34 @@ def test_a_failed_export_does_not_stop_the_other_and_fails_the_run():
     assert isinstance(result, WorkflowError)
     assert json.loads(result.value.split(" for ", 1)[1]) == [TARGETS[0][0]]
     assert execution.logs[0]["severity"] == "ERROR"
+
+
+def test_each_successful_export_writes_one_point_of_the_export_metric(exported):
+    google, _, _ = exported
+    writes = google.named(WRITE)
+    assert [w["name"] for w in writes] == [f"projects/{PROJECT}"] * 2
+    series = [w["body"]["timeSeries"][0] for w in writes]
+    assert [s["metric"] for s in series] == [
+        {"type": DATABASE_EXPORT_METRIC, "labels": {DATABASE_EXPORT_METRIC_LABEL: instance}}
+        for instance, _ in TARGETS
+    ]
+    assert all(s["resource"] == {"type": "global", "labels": {"project_id": PROJECT}} for s in series)
+    assert all(s["points"][0]["value"] == {"int64Value": "1"} for s in series)
+    # Written after its export's operation is done, not when it starts.
+    order = [c.name for c in google.calls if c.name in (EXPORT, WRITE)]
+    assert order == [EXPORT, WRITE, EXPORT, WRITE]
+
+
+def test_a_failed_export_writes_no_point():
+    refused = answer("http_error", code=403, message="denied", reason="forbidden")
+    google, _, _ = _run([(1.0, refused), (900.0, _operation())])
+    labels = [w["body"]["timeSeries"][0]["metric"]["labels"] for w in google.named(WRITE)]
+    assert labels == [{DATABASE_EXPORT_METRIC_LABEL: TARGETS[1][0]}]
+
+
+def test_an_export_whose_point_cannot_be_written_fails_the_run():
+    refused = answer("http_error", code=403, message="denied", reason="forbidden")
+    _, execution, result = _run([(900.0, _operation())], writes=[(0.5, refused), *WRITTEN])
+    assert isinstance(result, WorkflowError)
+    assert json.loads(result.value.split(" for ", 1)[1]) == [TARGETS[0][0]]
+    assert execution.logs[0]["json"]["instance"] == TARGETS[0][0]
