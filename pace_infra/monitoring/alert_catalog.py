@@ -15,7 +15,9 @@ from pace_infra.config import Thresholds
 from pace_infra.monitoring.argocd_alerts import argocd_alerts
 from pace_infra.monitoring.database_alerts import (
     DrillWatch,
+    ExportWatch,
     database_alerts,
+    database_export_alert,
     replica_alerts,
     restore_drill_alert,
 )
@@ -50,6 +52,8 @@ class CatalogInputs:
     slo_goals: Mapping[str, float]  # the same keys -> goal
     # The restore drill, where the environment has one.
     restore_drill: DrillWatch | None = None
+    # The logical export, where the environment has one.
+    database_export: ExportWatch | None = None
 
 
 def _error_logs(system: System, metric_type: str, subject: str, t: Thresholds) -> AlertSpec:
@@ -115,6 +119,9 @@ def alert_specs(inputs: CatalogInputs) -> list[AlertSpec]:
     drill = inputs.restore_drill
     for instance in drill.instances if drill else ():
         specs.append(restore_drill_alert(instance, drill))
+    export = inputs.database_export
+    for instance in export.instances if export else ():
+        specs.append(database_export_alert(instance, export))
     for name, (system, check_id) in inputs.uptime_checks.items():
         specs.extend(uptime_alerts(name, system, check_id, t.certificate_days_left))
     requests = {sli.name: sli.requests_filter for sli in (web, ai)}

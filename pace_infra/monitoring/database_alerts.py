@@ -1,7 +1,7 @@
 """What PACE alerts on for each Cloud SQL instance: exhaustion (CPU, memory, disk against its
 autoresize limit and its forecast, connections against max_connections), health (down or
-silent) and recovery (its restore drill missing or slower than the RTO); for its DR replica, up
-and replication lag."""
+silent) and recovery (its restore drill missing or slower than the RTO, its daily logical export
+missing); for its DR replica, up and replication lag."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from pace_infra.config import Thresholds
 from pace_infra.monitoring.filters import promql_metric, sql_filter
 from pace_infra.monitoring.model import Aggregation, AlertSpec, Promql, Threshold
-from pace_infra.names import RESTORE_DRILL_METRIC, RESTORE_DRILL_METRIC_LABEL
+from pace_infra.names import (
+    DATABASE_EXPORT_METRIC,
+    DATABASE_EXPORT_METRIC_LABEL,
+    RESTORE_DRILL_METRIC,
+    RESTORE_DRILL_METRIC_LABEL,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,56 @@ def restore_drill_alert(instance: str, watch: DrillWatch) -> AlertSpec:
                 query=f"absent_over_time({series}) or max_over_time({series}) > {rto_seconds}",
                 duration="300s",
                 # A drill runs weekly: once every 5 minutes is more than often enough.
+                evaluation_interval="300s",
+            )
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ExportWatch:
+    """What the export alerts watch: the export workflow and the instances it exports."""
+
+    workflow: str
+    instances: tuple[str, ...]
+
+
+# A daily export plus slack: a run that starts late or takes hours longer than usual is not a
+# miss; a day without one is.
+EXPORT_STALE_AFTER_HOURS = 26
+
+
+def database_export_alert(instance: str, watch: ExportWatch) -> AlertSpec:
+    """No successful logical export of `instance` in EXPORT_STALE_AFTER_HOURS. The export writes
+    one point per success (DATABASE_EXPORT_METRIC), so "no success" is the metric's absence over
+    more than a day: a PromQL range, since a metric-absence condition cannot look back more than
+    23.5 hours."""
+    series = (
+        f"{promql_metric(DATABASE_EXPORT_METRIC)}"
+        f'{{monitored_resource="global",{DATABASE_EXPORT_METRIC_LABEL}="{instance}"}}'
+        f"[{EXPORT_STALE_AFTER_HOURS}h]"
+    )
+    return AlertSpec(
+        key=f"data-{instance}-export",
+        title=f"{instance}: logical export missed",
+        system="data",
+        family="recovery",
+        # Nobody is harmed now: the off-site copy is a day older than it should be. WARNING
+        # pages the data team's support-hours service (low urgency outside support hours).
+        severity="WARNING",
+        summary=f"No logical export of {instance} succeeded in {EXPORT_STALE_AFTER_HOURS} hours "
+        "(it runs daily).",
+        first_steps=f"- Workflows > {watch.workflow} > Executions: the last runs and their error\n"
+        "- The exports bucket, and the instance's service agent's object-create grant on it",
+        runbook="export-missed",
+        # One condition: a policy with a PromQL condition may have no other (Cloud Monitoring,
+        # "Create PromQL-based alerting policies").
+        conditions=[
+            Promql(
+                name="No successful export",
+                query=f"absent_over_time({series})",
+                duration="300s",
+                # A daily job: once every 5 minutes is more than often enough.
                 evaluation_interval="300s",
             )
         ],

@@ -15,7 +15,7 @@ from pace_infra.monitoring.alert_catalog import CatalogInputs, WatchedDatabase, 
 from pace_infra.monitoring.alerting import Alerting, AlertingProps
 from pace_infra.monitoring.dashboard_catalog import dashboards
 from pace_infra.monitoring.dashboards import Dashboards, DashboardsProps
-from pace_infra.monitoring.database_alerts import DrillWatch
+from pace_infra.monitoring.database_alerts import DrillWatch, ExportWatch
 from pace_infra.monitoring.security_alerts import SecurityWatch
 from pace_infra.monitoring.service_levels import ServiceLevels, ServiceLevelsProps
 from pace_infra.monitoring.signal_catalog import application_slis, log_metrics
@@ -117,6 +117,11 @@ class MonitoringStack(PaceStack):
                         stale_after_days=env.databases.restore_drill.stale_after_days,
                     )
                     if jobs.drilled
+                    else None
+                ),
+                database_export=(
+                    ExportWatch(workflow=self.names.database_export, instances=jobs.exported)
+                    if jobs.exported
                     else None
                 ),
             )

@@ -282,6 +282,16 @@ def test_a_restore_drill_alert_for_each_drilled_instance_only_where_there_is_a_d
     assert drilled - without == {"data-pace-t-db-restore-drill"}
 
 
+def test_an_export_alert_for_each_exported_instance_only_where_there_are_exports():
+    from pace_infra.monitoring.database_alerts import ExportWatch
+
+    without = {spec.key for spec in alert_specs(_inputs())}
+    assert not [key for key in without if key.endswith("-export")]
+    watch = ExportWatch("pace-t-db-export", ("pace-t-db", "pace-t-ai-db"))
+    exported = {spec.key for spec in alert_specs(_inputs(database_export=watch))}
+    assert exported - without == {"data-pace-t-db-export", "data-pace-t-ai-db-export"}
+
+
 def test_argo_cd_and_security_changes_page_pace_platform(specs):
     platform = {key for key, spec in specs.items() if spec.system == "platform"}
     assert {

@@ -53,6 +53,28 @@ def test_the_restore_drill_alert_fires_without_a_drill_for_days_or_on_one_slower
     assert "pace-t-db-drill" in spec.first_steps
 
 
+def test_the_export_alert_fires_without_a_successful_export_in_26_hours():
+    from pace_infra.monitoring.database_alerts import ExportWatch, database_export_alert
+    from pace_infra.monitoring.model import Promql
+
+    spec = database_export_alert("pace-t-db", ExportWatch("pace-t-db-export", ("pace-t-db",)))
+    # One PromQL condition over 26 h: a metric-absence condition stops at 23.5 h.
+    (condition,) = spec.conditions
+    assert isinstance(condition, Promql)
+    assert condition.query == (
+        "absent_over_time(custom_googleapis_com:pace_database_export_completed"
+        '{monitored_resource="global",source_instance="pace-t-db"}[26h])'
+    )
+    assert (condition.duration, condition.evaluation_interval) == ("300s", "300s")
+    assert (spec.key, spec.system, spec.severity, spec.runbook) == (
+        "data-pace-t-db-export",
+        "data",
+        "WARNING",
+        "export-missed",
+    )
+    assert "pace-t-db-export" in spec.first_steps
+
+
 def test_disk_bytes_used_are_held_against_the_autoresize_limit_not_utilization():
     specs = {
         s.key: s for s in database_alerts("p", "db", 100, 250, Thresholds(sql_disk_limit_ratio=0.8))

@@ -9,7 +9,7 @@ import pytest
 
 from pace_infra.monitoring.filters import promql_metric
 from pace_infra.monitoring.model import PAGING_ROUTES
-from pace_infra.names import RESTORE_DRILL_METRIC, pagerduty_service
+from pace_infra.names import DATABASE_EXPORT_METRIC, RESTORE_DRILL_METRIC, pagerduty_service
 from tests.conftest import REPO
 from tests.helpers import filter_text, resources
 
@@ -46,11 +46,13 @@ KNOWN_KUBE_STATE = {
     "kube_deployment_status_replicas_available": "DEPLOYMENT",
 }
 # Where every other metric a PromQL condition reads comes from, checked by its own test: Argo
-# CD's, from the PodMonitoring of the platform stack; the restore drill's, from its descriptor.
+# CD's, from the PodMonitoring of the platform stack; the restore drill's and the export's, from
+# their descriptors.
 KNOWN_PROMQL_ELSEWHERE = {
     "argocd_app_info",
     "argocd_app_sync_total",
     promql_metric(RESTORE_DRILL_METRIC),
+    promql_metric(DATABASE_EXPORT_METRIC),
 }
 PROMQL_METRIC = re.compile(r"\b(kube_[a-z_]+|argocd_[a-z_]+|[a-z_]+:[a-z_]+)\b")
 SEED_SYSTEMS = ("web", "ai", "data")
@@ -144,16 +146,56 @@ def test_conditions_are_threshold_log_match_or_promql_only(stacks, environments)
     }
 
 
+def _recovery_queries(stacks, env) -> list[str]:
+    return [
+        condition["condition_prometheus_query_language"]["query"]
+        for policy in _policies(stacks, env)
+        if policy["user_labels"]["family"] == "recovery"
+        for condition in policy["conditions"]
+    ]
+
+
+def test_export_alerts_watch_exactly_the_exported_instances_metric(stacks, environments):
+    metric = promql_metric(DATABASE_EXPORT_METRIC)
+    for env in environments:
+        databases = stacks[f"{env.name}-databases"]
+        descriptors = [
+            d
+            for d in resources(databases, "google_monitoring_metric_descriptor").values()
+            if d["type"] == DATABASE_EXPORT_METRIC
+        ]
+        queries = [q for q in _recovery_queries(stacks, env) if metric in q]
+        if not env.databases.exports.enabled:
+            assert (queries, descriptors) == ([], []), env.name
+            continue
+        (descriptor,) = descriptors
+        assert (descriptor["metric_kind"], descriptor["value_type"]) == ("GAUGE", "INT64")
+        (workflow,) = [
+            w
+            for w in resources(databases, "google_workflows_workflow").values()
+            if "PACE_EXPORTS" in w["user_env_vars"]
+        ]
+        exported = [e["instance"] for e in json.loads(workflow["user_env_vars"]["PACE_EXPORTS"])]
+        assert workflow["user_env_vars"]["PACE_METRIC_TYPE"] == DATABASE_EXPORT_METRIC
+        assert sorted(queries) == sorted(
+            f'absent_over_time({metric}{{monitored_resource="global",source_instance="{i}"}}[26h])'
+            for i in exported
+        ), env.name
+
+
 def test_restore_drill_alerts_watch_exactly_the_drilled_instances_metric(stacks, environments):
     for env in environments:
         databases = stacks[f"{env.name}-databases"]
         drill = env.databases.restore_drill
-        descriptors = resources(databases, "google_monitoring_metric_descriptor").values()
+        descriptors = [
+            d
+            for d in resources(databases, "google_monitoring_metric_descriptor").values()
+            if d["type"] == RESTORE_DRILL_METRIC
+        ]
         queries = [
-            condition["condition_prometheus_query_language"]["query"]
-            for policy in _policies(stacks, env)
-            if policy["user_labels"]["family"] == "recovery"
-            for condition in policy["conditions"]
+            q
+            for q in _recovery_queries(stacks, env)
+            if promql_metric(RESTORE_DRILL_METRIC) in q
         ]
         if not drill.enabled:
             assert (queries, list(descriptors)) == ([], []), env.name
