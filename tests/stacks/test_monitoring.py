@@ -193,9 +193,7 @@ def test_restore_drill_alerts_watch_exactly_the_drilled_instances_metric(stacks,
             if d["type"] == RESTORE_DRILL_METRIC
         ]
         queries = [
-            q
-            for q in _recovery_queries(stacks, env)
-            if promql_metric(RESTORE_DRILL_METRIC) in q
+            q for q in _recovery_queries(stacks, env) if promql_metric(RESTORE_DRILL_METRIC) in q
         ]
         if not drill.enabled:
             assert (queries, list(descriptors)) == ([], []), env.name

@@ -94,7 +94,9 @@ def test_each_successful_export_writes_one_point_of_the_export_metric(exported):
         {"type": DATABASE_EXPORT_METRIC, "labels": {DATABASE_EXPORT_METRIC_LABEL: instance}}
         for instance, _ in TARGETS
     ]
-    assert all(s["resource"] == {"type": "global", "labels": {"project_id": PROJECT}} for s in series)
+    assert all(
+        s["resource"] == {"type": "global", "labels": {"project_id": PROJECT}} for s in series
+    )
     assert all(s["points"][0]["value"] == {"int64Value": "1"} for s in series)
     # Written after its export's operation is done, not when it starts.
     order = [c.name for c in google.calls if c.name in (EXPORT, WRITE)]

@@ -7,6 +7,7 @@ from pace_infra.monitoring.scenarios.catalog_data import DATA_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_deployments import DEPLOYMENT_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_drills import DRILL_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_edge import EDGE_SCENARIOS
+from pace_infra.monitoring.scenarios.catalog_exports import EXPORT_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_platform import PLATFORM_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_security import SECURITY_SCENARIOS
 from pace_infra.monitoring.scenarios.catalog_slo import SLO_SCENARIOS
@@ -21,6 +22,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     *SLO_SCENARIOS,
     *DATA_SCENARIOS,
     *DRILL_SCENARIOS,
+    *EXPORT_SCENARIOS,
     *ARGOCD_SCENARIOS,
     *SECURITY_SCENARIOS,
 )
