@@ -18,10 +18,10 @@ from pace_infra.constructs.postgres import PostgresInstance
 from pace_infra.constructs.postgres_settings import DrReplica, PostgresInstanceProps
 from pace_infra.constructs.workload_identity import WorkloadServiceAccount
 from pace_infra.names import (
-    PACE_AI_DB,
-    PACE_DB,
     DATABASE_EXPORT_METRIC,
     DATABASE_EXPORT_METRIC_LABEL,
+    PACE_AI_DB,
+    PACE_DB,
     RESTORE_DRILL_METRIC,
     RESTORE_DRILL_METRIC_LABEL,
     Database,
