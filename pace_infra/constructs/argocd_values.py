@@ -26,6 +26,13 @@ from typing import Any
 from pace_infra.config.schedules import SyncWindow
 from pace_infra.config.values_delivery import GoogleSignIn, SignatureKey
 
+# How an Application retries a failed sync: 5 attempts, waiting 10 s doubling up to 3 min. The
+# alert scenarios model the same retries (monitoring/scenarios/argocd.py reads these).
+SYNC_RETRY_LIMIT = 5
+SYNC_RETRY_BACKOFF_S = 10
+SYNC_RETRY_FACTOR = 2
+SYNC_RETRY_MAX_S = 180
+
 ARGO_HELM = "https://argoproj.github.io/argo-helm"
 # The argo-cd chart's release name: its pods' `app.kubernetes.io/instance` label.
 ARGOCD_RELEASE = "argocd"
@@ -262,8 +269,12 @@ def argocd_apps_values(
                     # The platform creates the namespaces (with quotas and policies).
                     "syncOptions": ["CreateNamespace=false", "PruneLast=true"],
                     "retry": {
-                        "limit": 5,
-                        "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"},
+                        "limit": SYNC_RETRY_LIMIT,
+                        "backoff": {
+                            "duration": f"{SYNC_RETRY_BACKOFF_S}s",
+                            "factor": SYNC_RETRY_FACTOR,
+                            "maxDuration": f"{SYNC_RETRY_MAX_S // 60}m",
+                        },
                     },
                 },
             }

@@ -45,6 +45,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pace_infra.constructs.argocd_values import (
+    SYNC_RETRY_BACKOFF_S,
+    SYNC_RETRY_FACTOR,
+    SYNC_RETRY_LIMIT,
+    SYNC_RETRY_MAX_S,
+)
 from pace_infra.monitoring.evaluation.series import TimeSeries
 from pace_infra.names import ARGOCD_NAMESPACE
 
@@ -54,8 +60,6 @@ SYNC_APPLY = 30
 ATTEMPT_FAILS = 5
 POD_READY = 60
 PROGRESS_DEADLINE = 600
-RETRY_LIMIT = 5  # the Applications' syncPolicy.retry (constructs/argocd_values.py)
-RETRY_BACKOFF = (10, 2, 180)  # duration, factor, maxDuration
 CACHE_FORGETS = 600  # the collector's series cache: unused for 10 minutes
 TARGET = {
     "project_id": "project",
@@ -105,8 +109,10 @@ def next_reconciliation(t: int) -> int:
 
 def retry_waits() -> list[int]:
     """The waits between a failed attempt and the next: 10, 20, 40, 80, 160 s."""
-    duration, factor, cap = RETRY_BACKOFF
-    return [min(duration * factor**i, cap) for i in range(RETRY_LIMIT)]
+    return [
+        min(SYNC_RETRY_BACKOFF_S * SYNC_RETRY_FACTOR**i, SYNC_RETRY_MAX_S)
+        for i in range(SYNC_RETRY_LIMIT)
+    ]
 
 
 def deploy(app: Application, commit: int, replicas: int) -> int:

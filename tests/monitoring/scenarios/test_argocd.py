@@ -1,7 +1,11 @@
 """The Argo CD mechanism: the controller's statuses and sync counts, as Managed Prometheus
 writes them."""
 
-from pace_infra.constructs.argocd_values import GitOpsApplication, argocd_apps_values
+from pace_infra.constructs.argocd_values import (
+    SYNC_RETRY_LIMIT,
+    GitOpsApplication,
+    argocd_apps_values,
+)
 from pace_infra.monitoring.evaluation.promql import promql_name
 from pace_infra.monitoring.scenarios import argocd
 from pace_infra.monitoring.scenarios.argocd import (
@@ -25,7 +29,7 @@ def test_the_retry_backoff_is_the_applications_own():
         applications=[GitOpsApplication("pace-web", "overlays/prod/pace-web")],
     )
     retry = values["applications"]["pace-web"]["syncPolicy"]["retry"]
-    assert retry["limit"] == argocd.RETRY_LIMIT == len(retry_waits())
+    assert retry["limit"] == SYNC_RETRY_LIMIT == len(retry_waits())
     assert retry["backoff"] == {"duration": "10s", "factor": 2, "maxDuration": "3m"}
     assert retry_waits() == [10, 20, 40, 80, 160]  # 10 s doubling, capped at 3 minutes
 
