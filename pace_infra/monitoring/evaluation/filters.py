@@ -32,7 +32,8 @@ def parse_duration(text: str) -> int:
 # --- Terraform expressions ------------------------------------------------------------------
 
 
-def _string_literal(text: str, i: int) -> tuple[str, int]:
+def string_literal(text: str, i: int) -> tuple[str, int]:
+    """The double-quoted string starting at text[i], unescaped, and the index after it."""
     assert text[i] == '"'
     out, i = [], i + 1
     while text[i] != '"':
@@ -70,7 +71,7 @@ def resolve_terraform(text: str, reference: Callable[[str], str]) -> str:
         if body[i] in " ,\n":
             i += 1
         elif body[i] == '"':
-            value, i = _string_literal(body, i)
+            value, i = string_literal(body, i)
             args.append(value)
         else:
             match = re.compile(r"[\w-]+(\.[\w-]+)+").match(body, i)
@@ -146,7 +147,7 @@ def parse_metric_filter(text: str) -> MetricFilter | SloSelector:
     if selector:
         if selector[1] != "select_slo_burn_rate" or not selector[3]:
             raise Unsupported(f"the SLO selector {selector[1]}")
-        return SloSelector(_string_literal(selector[2], 0)[0], parse_duration(selector[3][1:-1]))
+        return SloSelector(string_literal(selector[2], 0)[0], parse_duration(selector[3][1:-1]))
     clauses, i, inverted = [], 0, False
     while i < len(text):
         if text[i].isspace():
@@ -164,9 +165,9 @@ def parse_metric_filter(text: str) -> MetricFilter | SloSelector:
         if not match:
             raise Unsupported(f"the monitoring filter at {text[i : i + 40]!r}")
         if match["regex"]:
-            value, regex = _string_literal(match["regex"], 0)[0], True
+            value, regex = string_literal(match["regex"], 0)[0], True
         elif match["quoted"]:
-            value, regex = _string_literal(match["quoted"], 0)[0], False
+            value, regex = string_literal(match["quoted"], 0)[0], False
         else:
             value, regex = match["bare"], False
             if value in ("OR", "NOT"):

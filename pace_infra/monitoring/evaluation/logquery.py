@@ -47,6 +47,7 @@ import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pace_infra.monitoring.evaluation.filters import string_literal
 from pace_infra.monitoring.evaluation.series import SEVERITIES, LogEntry, Unsupported
 
 _TOKEN = re.compile(
@@ -55,18 +56,6 @@ _TOKEN = re.compile(
 )
 _OPS = ("=", "!=", "<", "<=", ">", ">=", ":", "=~", "!~")
 _MISSING = object()
-
-
-def _unquote(token: str) -> str:
-    out, i = [], 1
-    while i < len(token) - 1:
-        if token[i] == "\\":
-            out.append({"n": "\n", "t": "\t"}.get(token[i + 1], token[i + 1]))
-            i += 2
-        else:
-            out.append(token[i])
-            i += 1
-    return "".join(out)
 
 
 def _fold(text: str) -> str:
@@ -276,7 +265,7 @@ class _Parser:
             self.take()
             kind, arg = self.take()
             self.expect(")")
-            return LogId(_unquote(arg) if kind == "str" else arg)
+            return LogId(string_literal(arg, 0)[0] if kind == "str" else arg)
         path = text
         if '"' in path or not re.fullmatch(r"[A-Za-z_][\w.]*", path):
             raise Unsupported(f"the field path {path}")
@@ -296,7 +285,7 @@ class _Parser:
     def _value(self, path: str, op: str) -> Node:
         kind, text = self.take()
         if kind == "str":
-            value = _unquote(text)
+            value = string_literal(text, 0)[0]
         elif kind == "word" and text not in ("AND", "OR", "NOT"):
             value = text
             if value == "*" and op != ":":
